@@ -1,0 +1,46 @@
+# Tandem. `make run` serves the app; `make test` runs every check CI runs.
+GO       ?= go
+BIN      := bin/tandem
+FUZZTIME ?= 30s
+
+.PHONY: build run test vet fmt-check generate generate-check fuzz bench clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/tandem
+
+run: build
+	./$(BIN)
+
+## test: vet, formatting, generated code up to date, then every test with the race detector.
+test: vet fmt-check generate-check
+	$(GO) test -race -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+generate:
+	$(GO) tool templ generate
+
+# Regenerates the templ output and fails if that changed anything: the
+# committed *_templ.go files must match their .templ sources.
+generate-check: generate
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		out=$$(git status --porcelain -- '*_templ.go'); \
+		if [ -n "$$out" ]; then echo "generated templ code is stale; run 'make generate' and commit:"; echo "$$out"; exit 1; fi; \
+	else echo "not a git checkout: skipping the generated-code check"; fi
+
+## fuzz: run each fuzz target for FUZZTIME (make test runs their seed corpora).
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./internal/quiz
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeSectionForm$$' -fuzztime=$(FUZZTIME) ./internal/web
+
+## bench: benchmarks; not part of make test.
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+clean:
+	rm -rf bin

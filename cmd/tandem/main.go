@@ -1,0 +1,253 @@
+// Command tandem serves the Tandem questionnaires, and checks quiz files
+// for their authors:
+//
+//	tandem [-addr :8080] [-db data/tandem.db] [-quizzes DIR] [-log-format text|json]
+//	tandem validate FILE...
+//
+// Every flag has an environment variable of the same meaning (TANDEM_ADDR,
+// TANDEM_DB, TANDEM_QUIZZES, TANDEM_LOG_FORMAT); the flag wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/sqlite"
+	"github.com/tandem-app/tandem/internal/web"
+	"github.com/tandem-app/tandem/quizzes"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintln(os.Stderr, "tandem:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// errReported means the details were already printed for the person.
+var errReported = errors.New("reported")
+
+// run is main without the process around it, so tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "validate" {
+		return validate(args[1:], stdout, stderr)
+	}
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, stderr)
+}
+
+// Config is everything the server is started with.
+type Config struct {
+	Addr       string
+	DB         string
+	Quizzes    string // folder of quiz files; empty for the shipped ones
+	LogFormat  string // text or json
+	DraftDays  int
+	ShutdownIn time.Duration
+}
+
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var cfg Config
+	fs := flag.NewFlagSet("tandem", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", env("TANDEM_ADDR", ":8080"), "address to listen on (TANDEM_ADDR)")
+	fs.StringVar(&cfg.DB, "db", env("TANDEM_DB", filepath.Join("data", "tandem.db")), "SQLite database file, created with its folders when missing (TANDEM_DB)")
+	fs.StringVar(&cfg.Quizzes, "quizzes", env("TANDEM_QUIZZES", ""), "folder of quiz YAML files to serve instead of the shipped ones (TANDEM_QUIZZES)")
+	fs.StringVar(&cfg.LogFormat, "log-format", env("TANDEM_LOG_FORMAT", "text"), "log format: text or json (TANDEM_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (to check quiz files, run: tandem validate FILE...)", fs.Arg(0))
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, fmt.Errorf("-log-format must be text or json, not %q", cfg.LogFormat)
+	}
+	cfg.DraftDays = 7
+	cfg.ShutdownIn = 10 * time.Second
+	return cfg, nil
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// loadQuizzes reads the folder named in cfg, or the shipped quizzes.
+func loadQuizzes(dir string) ([]*quiz.Quiz, error) {
+	if dir == "" {
+		return quiz.LoadFS(quizzes.FS, "quizzes")
+	}
+	return quiz.LoadFS(os.DirFS(dir), filepath.Clean(dir))
+}
+
+func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
+	log := newLogger(cfg.LogFormat, stderr)
+	qs, err := loadQuizzes(cfg.Quizzes)
+	if err != nil {
+		var ps quiz.Problems
+		if errors.As(err, &ps) {
+			fmt.Fprintf(stderr, "%s\ntandem: refusing to start: %d problem(s) in the quiz files; fix them and start again\n", ps, len(ps))
+			return errReported
+		}
+		return err
+	}
+	db, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			log.Error("close database", "err", err)
+		}
+	}()
+	draftAge := time.Duration(cfg.DraftDays) * 24 * time.Hour
+	srv, err := web.New(ctx, web.Config{Quizzes: qs, Store: db, Logger: log, DraftLifetime: draftAge})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go deleteStaleDrafts(ctx, db, draftAge, log)
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	ids := make([]string, len(qs))
+	for i, q := range qs {
+		ids[i] = q.ID
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "db", cfg.DB, "quizzes", ids)
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	srv.Drain()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownIn)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// deleteStaleDrafts removes unfinished attempts nobody came back to, now
+// and every hour, until ctx ends.
+func deleteStaleDrafts(ctx context.Context, db *sqlite.DB, age time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		n, err := db.DeleteStaleAttempts(ctx, db.Now().Add(-age))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("delete unfinished attempts", "err", err)
+		case n > 0:
+			log.Info("deleted unfinished attempts", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// validate checks quiz files for their authors: every problem of every
+// file, then a summary; it fails when any file has a problem.
+func validate(files []string, stdout, stderr io.Writer) error {
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "usage: tandem validate FILE...")
+		return errReported
+	}
+	var problems quiz.Problems
+	seen := map[string]string{}
+	for _, name := range files {
+		data, err := readQuizFile(name)
+		if err != nil {
+			problems = append(problems, quiz.Problem{File: name, What: err.Error()})
+			continue
+		}
+		q, err := quiz.Parse(name, data)
+		var ps quiz.Problems
+		if errors.As(err, &ps) {
+			problems = append(problems, ps...)
+			continue
+		}
+		if first, dup := seen[q.ID]; dup {
+			problems = append(problems, quiz.Problem{File: name, Line: 1, Column: 1,
+				What: fmt.Sprintf("quiz id %q is already used by %s", q.ID, first), Fix: "give each quiz its own id"})
+			continue
+		}
+		seen[q.ID] = name
+		fmt.Fprintf(stdout, "%s: ok (%s, version %d: %d items in %d sections, %d scales, %d results)\n",
+			name, q.ID, q.Version, len(q.Items()), len(q.Sections), len(q.Scales), len(q.Results))
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "%s\n%d problem(s) found\n", problems, len(problems))
+		return errReported
+	}
+	return nil
+}
+
+func readQuizFile(name string) ([]byte, error) {
+	info, err := os.Stat(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, pe.Err
+		}
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, errors.New("this is a folder; name the quiz files in it, for example DIR/*.yaml")
+	}
+	if info.Size() > quiz.MaxFileSize {
+		return nil, fmt.Errorf("the file is larger than %d KiB; a quiz file is much smaller", quiz.MaxFileSize>>10)
+	}
+	return os.ReadFile(name)
+}

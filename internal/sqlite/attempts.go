@@ -1,0 +1,270 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/scoring"
+	"github.com/tandem-app/tandem/internal/tandem"
+)
+
+// SaveQuizSource records a quiz file's exact text under its hash, once.
+func (db *DB) SaveQuizSource(ctx context.Context, q *quiz.Quiz) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO quiz_sources (hash, quiz_id, version, source, created_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`, q.Hash, q.ID, q.Version, q.Source, db.now())
+		return err
+	})
+}
+
+// FindQuizSource returns the text of the quiz file with the given hash.
+// It returns ENOTFOUND when there is none.
+func (db *DB) FindQuizSource(ctx context.Context, hash string) ([]byte, error) {
+	var source []byte
+	err := db.read.QueryRowContext(ctx, `SELECT source FROM quiz_sources WHERE hash = ?`, hash).Scan(&source)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tandem.Errorf(tandem.ENOTFOUND, "That questionnaire is not known.")
+	}
+	return source, err
+}
+
+// CreateAttempt starts an attempt at q, reachable by the token whose hash
+// is given. The quiz's source must have been saved with SaveQuizSource.
+func (db *DB) CreateAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte) (*tandem.Attempt, error) {
+	now := db.Now().UTC().Truncate(time.Millisecond)
+	a := &tandem.Attempt{
+		QuizID: q.ID, QuizVersion: q.Version, QuizHash: q.Hash,
+		Status: tandem.StatusInProgress, CreatedAt: now, UpdatedAt: now,
+		Answers: scoring.Answers{},
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO attempts
+			(token_hash, quiz_id, quiz_version, quiz_hash, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			tokenHash, q.ID, q.Version, q.Hash, a.Status, formatTime(now), formatTime(now))
+		if err != nil {
+			return err
+		}
+		a.ID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// FindAttemptByToken returns the attempt reachable by the token whose hash
+// is given, with its answers and, once completed, its outcome. It returns
+// ENOTFOUND when there is none.
+func (db *DB) FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return findAttempt(ctx, tx, `token_hash = ?`, tokenHash)
+}
+
+// findAttempt reads one attempt and everything that belongs to it inside
+// one transaction, so the parts agree with each other.
+func findAttempt(ctx context.Context, tx *sql.Tx, where string, arg any) (*tandem.Attempt, error) {
+	var (
+		a                 tandem.Attempt
+		created, updated  string
+		completed, result sql.NullString
+		position          sql.NullFloat64
+	)
+	err := tx.QueryRowContext(ctx, `SELECT id, quiz_id, quiz_version, quiz_hash, status,
+		created_at, updated_at, completed_at, result_id, position FROM attempts WHERE `+where, arg).
+		Scan(&a.ID, &a.QuizID, &a.QuizVersion, &a.QuizHash, &a.Status,
+			&created, &updated, &completed, &result, &position)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tandem.Errorf(tandem.ENOTFOUND, "There is nothing at this address.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if a.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, err
+	}
+	if a.Answers, err = findAnswers(ctx, tx, a.ID); err != nil {
+		return nil, err
+	}
+	if a.Status != tandem.StatusCompleted {
+		return &a, nil
+	}
+	if a.CompletedAt, err = parseTime(completed.String); err != nil {
+		return nil, err
+	}
+	out := &scoring.Outcome{Result: result.String}
+	if position.Valid {
+		out.Position = &position.Float64
+	}
+	if out.Scales, err = findScaleScores(ctx, tx, a.ID); err != nil {
+		return nil, err
+	}
+	a.Outcome = out
+	return &a, nil
+}
+
+func findAnswers(ctx context.Context, tx *sql.Tx, attemptID int64) (scoring.Answers, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT item_id, value FROM answers WHERE attempt_id = ?`, attemptID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	answers := scoring.Answers{}
+	for rows.Next() {
+		var id string
+		var v int
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, err
+		}
+		answers[id] = v
+	}
+	return answers, rows.Err()
+}
+
+func findScaleScores(ctx context.Context, tx *sql.Tx, attemptID int64) ([]scoring.ScaleScore, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT scale_id, score, answered, items
+		FROM scale_scores WHERE attempt_id = ? ORDER BY ord`, attemptID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var scores []scoring.ScaleScore
+	for rows.Next() {
+		var s scoring.ScaleScore
+		var score sql.NullFloat64
+		if err := rows.Scan(&s.Scale, &score, &s.Answered, &s.Items); err != nil {
+			return nil, err
+		}
+		if score.Valid {
+			s.Score = &score.Float64
+		}
+		scores = append(scores, s)
+	}
+	return scores, rows.Err()
+}
+
+// errCompleted says an attempt can no longer change.
+var errCompleted = tandem.Errorf(tandem.ECONFLICT, "These answers were already sent, and the result is ready.")
+
+// SaveAnswers records the answers given on one page of an in-progress
+// attempt: pageItems are the page's item ids, and answers holds those
+// that were answered. Stored answers to the page's items that are not in
+// answers are removed, so the page is stored exactly as it was sent. It
+// returns ECONFLICT when the attempt is already completed.
+func (db *DB) SaveAnswers(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkInProgress(ctx, tx, attemptID); err != nil {
+			return err
+		}
+		return db.saveAnswers(ctx, tx, attemptID, pageItems, answers)
+	})
+}
+
+func checkInProgress(ctx context.Context, tx *sql.Tx, attemptID int64) error {
+	var status string
+	err := tx.QueryRowContext(ctx, `SELECT status FROM attempts WHERE id = ?`, attemptID).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return tandem.Errorf(tandem.ENOTFOUND, "There is nothing at this address.")
+	}
+	if err != nil {
+		return err
+	}
+	if status != tandem.StatusInProgress {
+		return errCompleted
+	}
+	return nil
+}
+
+func (db *DB) saveAnswers(ctx context.Context, tx *sql.Tx, attemptID int64, pageItems []string, answers scoring.Answers) error {
+	for _, id := range pageItems {
+		v, ok := answers[id]
+		var err error
+		if ok {
+			_, err = tx.ExecContext(ctx, `INSERT INTO answers (attempt_id, item_id, value) VALUES (?, ?, ?)
+				ON CONFLICT (attempt_id, item_id) DO UPDATE SET value = excluded.value`, attemptID, id, v)
+		} else {
+			_, err = tx.ExecContext(ctx, `DELETE FROM answers WHERE attempt_id = ? AND item_id = ?`, attemptID, id)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE attempts SET updated_at = ? WHERE id = ?`, db.now(), attemptID)
+	return err
+}
+
+// CompleteAttempt saves the last page's answers like SaveAnswers, then
+// scores all of the attempt's answers with score and stores the outcome
+// with the hash of the quiz file that score used,
+// all in one transaction: either the attempt is complete with its outcome,
+// or nothing changed. When the attempt was already completed (a form sent
+// twice) it changes nothing and returns done = false with no error. An
+// error from score is returned as is, after rolling back.
+func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, quizHash string, pageItems []string, answers scoring.Answers,
+	score func(scoring.Answers) (scoring.Outcome, error)) (done bool, err error) {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkInProgress(ctx, tx, attemptID); err != nil {
+			return err
+		}
+		if err := db.saveAnswers(ctx, tx, attemptID, pageItems, answers); err != nil {
+			return err
+		}
+		all, err := findAnswers(ctx, tx, attemptID)
+		if err != nil {
+			return err
+		}
+		out, err := score(all)
+		if err != nil {
+			return err
+		}
+		for i, s := range out.Scales {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO scale_scores (attempt_id, ord, scale_id, score, answered, items)
+				VALUES (?, ?, ?, ?, ?, ?)`, attemptID, i, s.Scale, nullFloat(s.Score), s.Answered, s.Items); err != nil {
+				return err
+			}
+		}
+		now := db.now()
+		_, err = tx.ExecContext(ctx, `UPDATE attempts SET status = ?, completed_at = ?, updated_at = ?,
+			result_id = ?, position = ?, quiz_hash = ? WHERE id = ?`,
+			tandem.StatusCompleted, now, now, out.Result, nullFloat(out.Position), quizHash, attemptID)
+		return err
+	})
+	if errors.Is(err, errCompleted) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func nullFloat(f *float64) sql.NullFloat64 {
+	if f == nil {
+		return sql.NullFloat64{}
+	}
+	return sql.NullFloat64{Float64: *f, Valid: true}
+}
+
+// DeleteStaleAttempts deletes unfinished attempts last changed before
+// cutoff, with their answers: people who walked away are not kept.
+func (db *DB) DeleteStaleAttempts(ctx context.Context, cutoff time.Time) (int64, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE status = ? AND updated_at < ?`,
+			tandem.StatusInProgress, formatTime(cutoff))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}

@@ -1,0 +1,75 @@
+// Package tandem holds what every other package shares: the error type
+// whose code decides the HTTP status, attempt tokens, and the Attempt.
+package tandem
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tandem-app/tandem/internal/scoring"
+)
+
+// Error codes. Anything that is not an *Error is EINTERNAL: the person sees
+// a calm generic page and only the log gets the detail.
+const (
+	EINVALID     = "invalid"     // the request cannot be right: 400
+	ENOTFOUND    = "not_found"   // no such thing, or not yours: 404
+	ECONFLICT    = "conflict"    // the state moved on (e.g. the quiz changed): 409
+	EUNAVAILABLE = "unavailable" // storage cannot take writes now: 503
+	EINTERNAL    = "internal"    // a bug or an outage: 500
+)
+
+// Error is an error with a code and a message fit for the person using
+// Tandem: no internals, no data.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, EINTERNAL for errors without one and
+// "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// Attempt statuses.
+const (
+	StatusInProgress = "in_progress"
+	StatusCompleted  = "completed"
+)
+
+// Attempt is one person's pass through one quiz, addressed only by a
+// secret token that the database knows by its hash.
+type Attempt struct {
+	ID          int64
+	QuizID      string
+	QuizVersion int
+	QuizHash    string // hex SHA-256 of the quiz file it is scored with
+	Status      string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	CompletedAt time.Time // zero while in progress
+
+	Answers scoring.Answers
+	// Outcome is the scored result, stored unrounded; nil while the
+	// attempt is in progress.
+	Outcome *scoring.Outcome
+}
+
+// Completed reports whether the attempt has been scored.
+func (a *Attempt) Completed() bool { return a.Status == StatusCompleted }

@@ -1,0 +1,235 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/scoring"
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/web/views"
+)
+
+func sectionURL(token string, page int) string {
+	return "/attempts/" + token + "/" + strconv.Itoa(page)
+}
+
+func resultURL(token string) string { return "/results/" + token }
+
+// attemptAt is an in-progress attempt with the quiz it is taken on.
+type attemptAt struct {
+	token   string
+	attempt *tandem.Attempt
+	quiz    *quiz.Quiz
+}
+
+// loadAttempt finds the attempt named by the URL's token. Malformed and
+// unknown tokens are both ENOTFOUND.
+func (s *Server) loadAttempt(r *http.Request) (*attemptAt, error) {
+	token := chi.URLParam(r, "token")
+	if !tandem.ValidToken(token) {
+		return nil, errNotFound
+	}
+	a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(token))
+	if err != nil {
+		return nil, err
+	}
+	at := &attemptAt{token: token, attempt: a}
+	if a.Completed() {
+		return at, nil
+	}
+	q, ok := s.byID[a.QuizID]
+	if !ok || q.Version != a.QuizVersion {
+		// The questionnaire changed under an unfinished attempt: its
+		// answers may not mean the same any more.
+		return nil, &pageError{status: http.StatusConflict, title: "error.conflict.title",
+			message: "error.changed.message", actionURL: "/quizzes/" + a.QuizID, action: "error.changed.action"}
+	}
+	at.quiz = q
+	return at, nil
+}
+
+// page returns the URL's 1-based page number and its section.
+func (at *attemptAt) page(r *http.Request) (int, quiz.Section, error) {
+	n, err := strconv.Atoi(chi.URLParam(r, "page"))
+	if err != nil || n < 1 || n > len(at.quiz.Sections) || strconv.Itoa(n) != chi.URLParam(r, "page") {
+		return 0, quiz.Section{}, errNotFound
+	}
+	return n, at.quiz.Sections[n-1], nil
+}
+
+// handleAttemptResume sends the person to where they left off: the first
+// page with a required question unanswered, or the result when done.
+func (s *Server) handleAttemptResume(w http.ResponseWriter, r *http.Request) error {
+	at, err := s.loadAttempt(r)
+	if err != nil {
+		return err
+	}
+	if at.attempt.Completed() {
+		http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
+		return nil
+	}
+	page := firstIncomplete(at.quiz, at.attempt.Answers)
+	if page == 0 {
+		page = len(at.quiz.Sections)
+	}
+	http.Redirect(w, r, sectionURL(at.token, page), http.StatusSeeOther)
+	return nil
+}
+
+// firstIncomplete returns the 1-based number of the first page with a
+// required item unanswered, or 0 when there is none.
+func firstIncomplete(q *quiz.Quiz, answers scoring.Answers) int {
+	for i, sec := range q.Sections {
+		for _, it := range sec.Items {
+			if _, ok := answers[it.ID]; !ok && !it.Optional {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+func (s *Server) handleSectionShow(w http.ResponseWriter, r *http.Request) error {
+	at, err := s.loadAttempt(r)
+	if err != nil {
+		return err
+	}
+	if at.attempt.Completed() {
+		http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
+		return nil
+	}
+	n, sec, err := at.page(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, s.sectionView(r, at, n, sec, at.attempt.Answers, nil))
+	return nil
+}
+
+// handleSectionSave saves a page and moves on: back, next, or, from the
+// last page, to the result. A form sent again after the attempt was
+// completed (double click, back button, retry) goes to the same result.
+func (s *Server) handleSectionSave(w http.ResponseWriter, r *http.Request) error {
+	at, err := s.loadAttempt(r)
+	if err != nil {
+		return err
+	}
+	if at.attempt.Completed() {
+		http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
+		return nil
+	}
+	n, sec, err := at.page(r)
+	if err != nil {
+		return err
+	}
+	form, err := decodeSectionForm(r, at.quiz, sec)
+	if err != nil {
+		return err
+	}
+	if problems := form.problems(sec); len(problems) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, s.sectionView(r, at, n, sec, form.answers, problems))
+		return nil
+	}
+	ctx := r.Context()
+	switch {
+	case form.nav == navBack:
+		if err := s.store.SaveAnswers(ctx, at.attempt.ID, itemIDs(sec), form.answers); err != nil {
+			return s.savedElsewhere(w, r, at, err)
+		}
+		http.Redirect(w, r, sectionURL(at.token, max(n-1, 1)), http.StatusSeeOther)
+		return nil
+	case n < len(at.quiz.Sections):
+		if err := s.store.SaveAnswers(ctx, at.attempt.ID, itemIDs(sec), form.answers); err != nil {
+			return s.savedElsewhere(w, r, at, err)
+		}
+		http.Redirect(w, r, sectionURL(at.token, n+1), http.StatusSeeOther)
+		return nil
+	}
+	return s.finish(w, r, at, sec, form.answers)
+}
+
+// finish completes the attempt from its last page. When an earlier page
+// still lacks a required answer, the last page is saved and the earlier
+// page is shown with its problems instead.
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, at *attemptAt, sec quiz.Section, answers scoring.Answers) error {
+	ctx := r.Context()
+	all := make(scoring.Answers, len(at.attempt.Answers)+len(answers))
+	for id, v := range at.attempt.Answers {
+		all[id] = v
+	}
+	for _, id := range itemIDs(sec) {
+		delete(all, id)
+	}
+	for id, v := range answers {
+		all[id] = v
+	}
+	if page := firstIncomplete(at.quiz, all); page != 0 {
+		if err := s.store.SaveAnswers(ctx, at.attempt.ID, itemIDs(sec), answers); err != nil {
+			return s.savedElsewhere(w, r, at, err)
+		}
+		earlier := at.quiz.Sections[page-1]
+		problems := map[string]string{}
+		for _, it := range earlier.Items {
+			if _, ok := all[it.ID]; !ok && !it.Optional {
+				problems[it.ID] = "problem.required"
+			}
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, s.sectionView(r, at, page, earlier, all, problems))
+		return nil
+	}
+	q := at.quiz
+	_, err := s.store.CompleteAttempt(ctx, at.attempt.ID, q.Hash, itemIDs(sec), answers,
+		func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) })
+	if err != nil {
+		return s.savedElsewhere(w, r, at, err)
+	}
+	clearDraftCookie(w, r, q.ID)
+	http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
+	return nil
+}
+
+// savedElsewhere handles a write that lost a race with another tab: when
+// the attempt was completed in the meantime, the result is ready.
+func (s *Server) savedElsewhere(w http.ResponseWriter, r *http.Request, at *attemptAt, err error) error {
+	if isCode(err, tandem.ECONFLICT) {
+		http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
+		return nil
+	}
+	return err
+}
+
+// sectionView builds a page of questions with the given answers checked
+// and problems (item id -> catalogue id) shown next to their items.
+func (s *Server) sectionView(r *http.Request, at *attemptAt, n int, sec quiz.Section,
+	answers scoring.Answers, problems map[string]string) templ.Component {
+	ctx := r.Context()
+	q := at.quiz
+	number := 0
+	for _, prev := range q.Sections[:n-1] {
+		number += len(prev.Items)
+	}
+	p := views.SectionPage{
+		QuizTitle: q.Title, Language: q.Language, Action: sectionURL(at.token, n),
+		SectionID: sec.ID, Title: sec.Title, Intro: sec.Intro,
+		Number: n, Total: len(q.Sections), Last: n == len(q.Sections),
+	}
+	for i, it := range sec.Items {
+		v := views.ItemView{ID: it.ID, Number: number + i + 1, Text: it.Text, Optional: it.Optional}
+		given, answered := answers[it.ID]
+		for _, value := range q.Scale.Values() {
+			v.Choices = append(v.Choices, views.Choice{
+				Value: strconv.Itoa(value), Label: q.Scale.Label(value), Checked: answered && given == value,
+			})
+		}
+		if id, ok := problems[it.ID]; ok {
+			v.Problem = views.T(ctx, id)
+			p.Problems = append(p.Problems, v)
+		}
+		p.Items = append(p.Items, v)
+	}
+	return views.SectionView(p)
+}

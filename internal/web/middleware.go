@@ -1,0 +1,82 @@
+package web
+
+import (
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/tandem-app/tandem/web/views"
+)
+
+// maxBodyBytes bounds every request body: the longest real form is a few
+// kilobytes.
+const maxBodyBytes = 64 << 10
+
+// routePattern names the route a request matched, such as
+// /results/{token}: safe to log, unlike the path, which holds tokens.
+func routePattern(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		if p := rc.RoutePattern(); p != "" {
+			return p
+		}
+	}
+	return "(no route)"
+}
+
+// logRequests logs one line per request: method, route pattern, status,
+// size and duration. Never the path, the query or the form: they hold
+// tokens and answers.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		s.log.InfoContext(r.Context(), "request", "method", r.Method, "route", routePattern(r),
+			"status", ww.Status(), "bytes", ww.BytesWritten(), "duration", time.Since(start))
+	})
+}
+
+// recoverPanics turns a panic into the calm 500 page, with the stack in
+// the log, so one bug never takes the server down.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.ErrorContext(r.Context(), "panic", "route", routePattern(r), "panic", v, "stack", string(debug.Stack()))
+				s.error(w, r, errPanic)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+var errPanic = &pageError{status: http.StatusInternalServerError, title: "error.internal.title", message: "error.internal.message"}
+
+// limitBodies caps request bodies; reading past the cap fails with
+// *http.MaxBytesError, which answers 413.
+func limitBodies(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// pageContext gives the views the person's language and the static
+// files' URLs, and marks responses as not to be stored: pages show
+// answers and results. Static files override this.
+func (s *Server) pageContext(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := views.WithLocalizer(r.Context(), s.localizer(r))
+		ctx = views.WithAssets(ctx, s.assets.urls)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

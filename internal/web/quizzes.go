@@ -1,0 +1,98 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/web/views"
+)
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
+	cards := make([]views.QuizCard, len(s.quizzes))
+	for i, q := range s.quizzes {
+		cards[i] = s.quizCard(r, q)
+	}
+	s.render(w, r, http.StatusOK, views.Home(cards))
+	return nil
+}
+
+func (s *Server) handleQuizShow(w http.ResponseWriter, r *http.Request) error {
+	q, ok := s.byID[chi.URLParam(r, "quiz")]
+	if !ok {
+		return errNotFound
+	}
+	sections := make([]string, len(q.Sections))
+	for i, sec := range q.Sections {
+		sections[i] = sec.Title
+	}
+	s.render(w, r, http.StatusOK, views.IntroView(views.Intro{
+		Quiz:       s.quizCard(r, q),
+		Sections:   sections,
+		Disclaimer: q.Disclaimer,
+		StartURL:   "/quizzes/" + q.ID + "/attempts",
+		KeepDays:   int(s.draftAge.Hours() / 24),
+	}))
+	return nil
+}
+
+// handleAttemptCreate starts an attempt and remembers it in this browser,
+// so that closing the tab and coming back resumes it.
+func (s *Server) handleAttemptCreate(w http.ResponseWriter, r *http.Request) error {
+	q, ok := s.byID[chi.URLParam(r, "quiz")]
+	if !ok {
+		return errNotFound
+	}
+	token := tandem.NewToken()
+	if _, err := s.store.CreateAttempt(r.Context(), q, tandem.HashToken(token)); err != nil {
+		return err
+	}
+	s.setDraftCookie(w, r, q.ID, token)
+	http.Redirect(w, r, sectionURL(token, 1), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) quizCard(r *http.Request, q *quiz.Quiz) views.QuizCard {
+	card := views.QuizCard{
+		ID: q.ID, Title: q.Title, Summary: q.Summary, Language: q.Language,
+		Minutes: q.Minutes, Items: len(q.Items()), URL: "/quizzes/" + q.ID,
+	}
+	if token, ok := s.draft(r, q); ok {
+		card.ResumeURL = "/attempts/" + token
+	}
+	return card
+}
+
+// draft returns the token of this browser's unfinished attempt at q, when
+// there is one that still fits the quiz.
+func (s *Server) draft(r *http.Request, q *quiz.Quiz) (string, bool) {
+	c, err := r.Cookie(draftCookie(q.ID))
+	if err != nil || !tandem.ValidToken(c.Value) {
+		return "", false
+	}
+	a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(c.Value))
+	if err != nil || a.Completed() || a.QuizID != q.ID || a.QuizVersion != q.Version {
+		return "", false
+	}
+	return c.Value, true
+}
+
+// draftCookie names the cookie that remembers an unfinished attempt at a
+// quiz. Quiz ids are slugs, which are valid in cookie names.
+func draftCookie(quizID string) string { return "tandem_draft_" + quizID }
+
+func (s *Server) setDraftCookie(w http.ResponseWriter, r *http.Request, quizID, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: draftCookie(quizID), Value: token, Path: "/",
+		MaxAge: int(s.draftAge.Seconds()), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func clearDraftCookie(w http.ResponseWriter, r *http.Request, quizID string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: draftCookie(quizID), Value: "", Path: "/",
+		MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+	})
+}

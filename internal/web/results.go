@@ -1,0 +1,164 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/web/views"
+)
+
+// completedAttempt is a finished attempt with the quiz it was scored on.
+type completedAttempt struct {
+	token   string
+	attempt *tandem.Attempt
+	quiz    *quiz.Quiz
+	result  quiz.Result
+}
+
+// loadResult finds the completed attempt named by the URL's token. An
+// unfinished one is sent back to its pages (redirect is true).
+func (s *Server) loadResult(w http.ResponseWriter, r *http.Request) (_ *completedAttempt, redirected bool, _ error) {
+	token := chi.URLParam(r, "token")
+	if !tandem.ValidToken(token) {
+		return nil, false, errNotFound
+	}
+	a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(token))
+	if err != nil {
+		return nil, false, err
+	}
+	if !a.Completed() {
+		http.Redirect(w, r, "/attempts/"+token, http.StatusSeeOther)
+		return nil, true, nil
+	}
+	q, err := s.quizForAttempt(r.Context(), a)
+	if err != nil {
+		return nil, false, err
+	}
+	res, ok := q.ResultByID(a.Outcome.Result)
+	if !ok {
+		return nil, false, tandem.Errorf(tandem.EINTERNAL, "result %q is not in quiz %s", a.Outcome.Result, a.QuizHash)
+	}
+	return &completedAttempt{token: token, attempt: a, quiz: q, result: res}, false, nil
+}
+
+func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error {
+	c, redirected, err := s.loadResult(w, r)
+	if err != nil || redirected {
+		return err
+	}
+	q, a, out := c.quiz, c.attempt, c.attempt.Outcome
+	v := views.Result{
+		QuizTitle: q.Title, Language: q.Language,
+		Title: c.result.Title, Summary: c.result.Summary,
+		Paragraphs:  paragraphs(c.result.Body),
+		NextSteps:   c.result.NextSteps,
+		Disclaimer:  q.Disclaimer,
+		CompletedAt: a.CompletedAt,
+		URL:         absoluteURL(r, resultURL(c.token)),
+		JSONURL:     resultURL(c.token) + ".json",
+	}
+	for _, sc := range out.Scales {
+		scale, _ := q.ScaleByID(sc.Scale)
+		v.Scales = append(v.Scales, views.ScaleView{ID: sc.Scale, Name: scale.Name, Description: scale.Description, Score: sc.Score})
+	}
+	if sp := q.Spectrum; sp != nil {
+		v.Spectrum = &views.SpectrumView{Left: scaleName(q, sp.Left), Right: scaleName(q, sp.Right),
+			Middle: sp.Middle, Position: out.Position}
+	}
+	if m := q.Map; m != nil {
+		v.Map = &views.MapView{XName: scaleName(q, m.X), YName: scaleName(q, m.Y),
+			X: out.ScoreOf(m.X), Y: out.ScoreOf(m.Y)}
+	}
+	s.render(w, r, http.StatusOK, views.ResultView(v))
+	return nil
+}
+
+// resultJSON is the machine-readable twin of a result page, in the shape
+// quiz-format.md promises; fields may be added, never changed.
+type resultJSON struct {
+	Quiz struct {
+		ID      string `json:"id"`
+		Version int    `json:"version"`
+		Title   string `json:"title"`
+	} `json:"quiz"`
+	CompletedAt string               `json:"completed_at"`
+	Scales      map[string]scaleJSON `json:"scales"`
+	Result      struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	} `json:"result"`
+	// Spectrum is null when the quiz draws none.
+	Spectrum *struct {
+		Position *float64 `json:"position"`
+	} `json:"spectrum"`
+}
+
+type scaleJSON struct {
+	Name     string   `json:"name"`
+	Score    *float64 `json:"score"`
+	Answered int      `json:"answered"`
+	Items    int      `json:"items"`
+}
+
+func (s *Server) handleResultJSON(w http.ResponseWriter, r *http.Request) error {
+	c, redirected, err := s.loadResult(w, r)
+	if err != nil || redirected {
+		return err
+	}
+	q, a := c.quiz, c.attempt
+	var doc resultJSON
+	doc.Quiz.ID, doc.Quiz.Version, doc.Quiz.Title = a.QuizID, a.QuizVersion, q.Title
+	doc.CompletedAt = a.CompletedAt.UTC().Format(time.RFC3339)
+	doc.Scales = make(map[string]scaleJSON, len(a.Outcome.Scales))
+	for _, sc := range a.Outcome.Scales {
+		doc.Scales[sc.Scale] = scaleJSON{Name: scaleName(q, sc.Scale), Score: sc.Score, Answered: sc.Answered, Items: sc.Items}
+	}
+	doc.Result.ID, doc.Result.Title = c.result.ID, c.result.Title
+	if q.Spectrum != nil {
+		doc.Spectrum = &struct {
+			Position *float64 `json:"position"`
+		}{a.Outcome.Position}
+	}
+	body, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(append(body, '\n'))
+	return nil
+}
+
+func scaleName(q *quiz.Quiz, id string) string {
+	if sc, ok := q.ScaleByID(id); ok {
+		return sc.Name
+	}
+	return id
+}
+
+// paragraphs splits a result body at blank lines and joins the lines of
+// each paragraph, which authors wrap by hand.
+func paragraphs(body string) []string {
+	var out []string
+	for _, para := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n\n") {
+		if p := strings.Join(strings.Fields(para), " "); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// absoluteURL makes a path into a full URL for the person to keep, from
+// the host they reached us by.
+func absoluteURL(r *http.Request, path string) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
+}

@@ -1,0 +1,66 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+)
+
+// Handler returns the whole site: every route is listed here.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.logRequests, s.pageContext, s.recoverPanics, limitBodies)
+	r.Use(middleware.Compress(5, "text/html", "text/css", "application/json", "image/svg+xml"))
+	r.Use(s.crossOrigin)
+
+	r.Get("/healthz", s.handleHealth)
+	r.Get("/static/{file}", s.wrap(s.assets.serve))
+
+	r.Get("/", s.wrap(s.handleHome))
+	r.Get("/quizzes/{quiz}", s.wrap(s.handleQuizShow))
+	r.Post("/quizzes/{quiz}/attempts", s.wrap(s.handleAttemptCreate))
+
+	r.Get("/attempts/{token}", s.wrap(s.handleAttemptResume))
+	r.Get("/attempts/{token}/{page}", s.wrap(s.handleSectionShow))
+	r.Post("/attempts/{token}/{page}", s.wrap(s.handleSectionSave))
+
+	r.Get("/results/{token}", s.wrap(s.handleResultShow))
+	r.Get("/results/{token}.json", s.wrap(s.handleResultJSON))
+
+	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
+	r.MethodNotAllowed(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errMethod }))
+	return r
+}
+
+// crossOrigin refuses state-changing requests that a browser marks as
+// coming from another site (CSRF), with the calm 403 page.
+func (s *Server) crossOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errCrossOrigin }))
+	return cop.Handler(next)
+}
+
+var errCrossOrigin = &pageError{status: http.StatusForbidden, title: "error.forbidden.title", message: "error.forbidden.message"}
+
+// localizer picks the catalogue for the person's Accept-Language.
+func (s *Server) localizer(r *http.Request) *i18n.Localizer {
+	return i18n.NewLocalizer(s.bundle, r.Header.Get("Accept-Language"))
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if s.draining.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("shutting down\n"))
+		return
+	}
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.log.ErrorContext(r.Context(), "health check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("database unavailable\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ok\n"))
+}

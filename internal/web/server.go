@@ -1,0 +1,137 @@
+// Package web serves Tandem over HTTP: thin handlers that decode a
+// request, call the store and the scoring engine, and render a view.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	yaml "go.yaml.in/yaml/v4"
+	"golang.org/x/text/language"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/scoring"
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/web/locales"
+)
+
+// Store is what the web layer needs from storage; *sqlite.DB has it.
+type Store interface {
+	Ping(ctx context.Context) error
+	SaveQuizSource(ctx context.Context, q *quiz.Quiz) error
+	FindQuizSource(ctx context.Context, hash string) ([]byte, error)
+	CreateAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte) (*tandem.Attempt, error)
+	FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error)
+	SaveAnswers(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers) error
+	CompleteAttempt(ctx context.Context, attemptID int64, quizHash string, pageItems []string, answers scoring.Answers,
+		score func(scoring.Answers) (scoring.Outcome, error)) (bool, error)
+}
+
+// Config is what a Server is built from.
+type Config struct {
+	Quizzes []*quiz.Quiz // in display order; ids unique
+	Store   Store
+	Logger  *slog.Logger
+	// DraftLifetime is how long an unfinished attempt is kept after its
+	// last change; the resume cookie lives as long.
+	DraftLifetime time.Duration
+}
+
+// Server holds what the handlers share.
+type Server struct {
+	quizzes  []*quiz.Quiz
+	byID     map[string]*quiz.Quiz
+	past     sync.Map // quiz file hash -> *quiz.Quiz, for attempts scored with an older file
+	store    Store
+	log      *slog.Logger
+	bundle   *i18n.Bundle
+	assets   *assets
+	draftAge time.Duration
+	draining atomic.Bool
+}
+
+// New builds a Server and records every quiz's source in the store, so
+// attempts can always be shown with the file they were scored with.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	bundle, err := loadCatalogues()
+	if err != nil {
+		return nil, err
+	}
+	assets, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		quizzes:  cfg.Quizzes,
+		byID:     make(map[string]*quiz.Quiz, len(cfg.Quizzes)),
+		store:    cfg.Store,
+		log:      cfg.Logger,
+		bundle:   bundle,
+		assets:   assets,
+		draftAge: cfg.DraftLifetime,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.draftAge <= 0 {
+		s.draftAge = 7 * 24 * time.Hour
+	}
+	for _, q := range cfg.Quizzes {
+		s.byID[q.ID] = q
+		if err := s.store.SaveQuizSource(ctx, q); err != nil {
+			return nil, fmt.Errorf("record quiz %s: %w", q.ID, err)
+		}
+	}
+	return s, nil
+}
+
+// Drain makes /healthz answer 503, so a load balancer stops sending
+// traffic while in-flight requests finish.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// loadCatalogues reads every message catalogue; English is the fallback.
+func loadCatalogues() (*i18n.Bundle, error) {
+	bundle := i18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("yaml", func(data []byte, v any) error { return yaml.Load(data, v) })
+	entries, err := locales.FS.ReadDir(".")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if _, err := bundle.LoadMessageFileFS(locales.FS, e.Name()); err != nil {
+			return nil, fmt.Errorf("message catalogue %s: %w", e.Name(), err)
+		}
+	}
+	return bundle, nil
+}
+
+// quizForAttempt returns the quiz an attempt was scored with: the loaded
+// file when it is the same, otherwise the stored copy of the older file.
+func (s *Server) quizForAttempt(ctx context.Context, a *tandem.Attempt) (*quiz.Quiz, error) {
+	if q, ok := s.byID[a.QuizID]; ok && q.Hash == a.QuizHash {
+		return q, nil
+	}
+	if q, ok := s.past.Load(a.QuizHash); ok {
+		return q.(*quiz.Quiz), nil
+	}
+	src, err := s.store.FindQuizSource(ctx, a.QuizHash)
+	if err != nil {
+		return nil, err
+	}
+	q, err := quiz.Parse(a.QuizID+" (stored copy)", src)
+	if err != nil {
+		return nil, fmt.Errorf("stored quiz %s no longer loads: %w", a.QuizHash, err)
+	}
+	s.past.Store(a.QuizHash, q)
+	return q, nil
+}
+
+// errNotFound is the 404 for anything unknown, malformed or not yours.
+var errNotFound = tandem.Errorf(tandem.ENOTFOUND, "not found")
+
+func isCode(err error, code string) bool { return tandem.ErrorCode(err) == code }

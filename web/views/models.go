@@ -1,0 +1,108 @@
+// Package views renders Tandem's pages with templ. Components take view
+// models, never database rows, and take every interface text from the
+// message catalogue through T, so a second language is a file, not a
+// rewrite.
+package views
+
+import "time"
+
+// Page is what every page's frame needs.
+type Page struct {
+	Title string // the page's own title; " · Tandem" is added
+	// JSONTwin, when set, is linked as the page's machine-readable form.
+	JSONTwin string
+}
+
+// QuizCard describes a quiz on the home page.
+type QuizCard struct {
+	ID, Title, Summary string
+	Language           string
+	Minutes, Items     int
+	URL                string
+	ResumeURL          string // set when this browser has an unfinished attempt
+}
+
+// Intro is the quiz intro page.
+type Intro struct {
+	Quiz       QuizCard
+	Sections   []string // section titles, in order
+	Disclaimer string   // the quiz's, or empty for the default
+	StartURL   string   // where the start form posts
+	KeepDays   int      // how long unfinished answers are kept
+}
+
+// SectionPage is one page of questions.
+type SectionPage struct {
+	QuizTitle string
+	Language  string
+	Action    string // where the form posts
+	SectionID string
+	Title     string
+	Intro     string
+	Number    int // 1-based
+	Total     int
+	Items     []ItemView
+	Problems  []ItemView // items with a problem, in page order
+	Last      bool
+}
+
+// ItemView is one question with its choices.
+type ItemView struct {
+	ID       string
+	Number   int // across the whole quiz, 1-based
+	Text     string
+	Optional bool
+	Choices  []Choice
+	Problem  string // empty when the answer is fine
+}
+
+// Choice is one answer of an item.
+type Choice struct {
+	Value   string
+	Label   string
+	Checked bool
+}
+
+// Result is the result page.
+type Result struct {
+	QuizTitle   string
+	Language    string
+	Title       string
+	Summary     string
+	Paragraphs  []string
+	NextSteps   []string
+	Scales      []ScaleView
+	Spectrum    *SpectrumView
+	Map         *MapView
+	Disclaimer  string // the quiz's, or empty for the default
+	CompletedAt time.Time
+	URL         string // the private address of this page, absolute
+	JSONURL     string
+}
+
+// ScaleView is one scale's score on the result page.
+type ScaleView struct {
+	ID, Name, Description string
+	Score                 *float64 // nil when there were too few answers
+}
+
+// SpectrumView is the one-line picture between two poles.
+type SpectrumView struct {
+	Left, Right, Middle string
+	Position            *float64
+}
+
+// MapView is the two-dimensional picture.
+type MapView struct {
+	XName, YName string
+	X, Y         *float64
+}
+
+// ErrorPage is a calm page for anything that went wrong.
+type ErrorPage struct {
+	Status  int
+	Title   string
+	Message string
+	// Action, when set, is a next step to offer instead of going home.
+	ActionURL, ActionLabel string
+}
