@@ -1,0 +1,314 @@
+package web_test
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/html"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/sqlite"
+	"github.com/tandem-app/tandem/internal/web"
+	"github.com/tandem-app/tandem/quizzes"
+)
+
+// testClock is when every test happens.
+var testClock = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+
+// env is a real server on a real database file, driven over HTTP.
+type env struct {
+	t      testing.TB
+	srv    *httptest.Server
+	web    *web.Server
+	db     *sqlite.DB
+	dbPath string
+	client *http.Client
+}
+
+// shipped returns the quizzes that ship with Tandem.
+func shipped(tb testing.TB) []*quiz.Quiz {
+	tb.Helper()
+	qs, err := quiz.LoadFS(quizzes.FS, "quizzes")
+	require.NoError(tb, err)
+	return qs
+}
+
+// fixture loads a quiz file from the repository's testdata/quizzes.
+func fixture(tb testing.TB, name string) *quiz.Quiz {
+	tb.Helper()
+	path := filepath.Join("..", "..", "testdata", "quizzes", name)
+	data, err := os.ReadFile(path)
+	require.NoError(tb, err)
+	q, err := quiz.Parse(path, data)
+	require.NoError(tb, err)
+	return q
+}
+
+// newEnv starts a server with the given quizzes on a new database.
+func newEnv(tb testing.TB, qs ...*quiz.Quiz) *env {
+	tb.Helper()
+	return newEnvAt(tb, filepath.Join(tb.TempDir(), "tandem.db"), qs...)
+}
+
+// newEnvAt starts a server on the database file at path, which may
+// already hold data from an earlier server.
+func newEnvAt(tb testing.TB, path string, qs ...*quiz.Quiz) *env {
+	tb.Helper()
+	if len(qs) == 0 {
+		qs = shipped(tb)
+	}
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	require.NoError(tb, err)
+	db.Now = func() time.Time { return testClock }
+	s, err := web.New(ctx, web.Config{Quizzes: qs, Store: db})
+	require.NoError(tb, err)
+	srv := httptest.NewServer(s.Handler())
+	e := &env{t: tb, srv: srv, web: s, db: db, dbPath: path}
+	e.client = e.newClient()
+	tb.Cleanup(func() {
+		srv.Close()
+		assert.NoError(tb, db.Close())
+	})
+	return e
+}
+
+// newClient is a browser of its own: its own cookies, no redirects
+// followed, so tests see every 303.
+func (e *env) newClient() *http.Client {
+	jar, err := cookiejar.New(nil)
+	require.NoError(e.t, err)
+	return &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+type response struct {
+	status   int
+	header   http.Header
+	body     string
+	location string
+	doc      *html.Node // nil unless the body is HTML
+}
+
+func (e *env) do(c *http.Client, req *http.Request) *response {
+	e.t.Helper()
+	res, err := c.Do(req)
+	require.NoError(e.t, err)
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	require.NoError(e.t, err)
+	r := &response{status: res.StatusCode, header: res.Header, body: string(body)}
+	if loc, err := res.Location(); err == nil {
+		r.location = loc.Path
+	}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && (res.StatusCode < 300 || res.StatusCode >= 400) {
+		r.doc, err = html.Parse(strings.NewReader(r.body))
+		require.NoError(e.t, err)
+		assert.NotContains(e.t, r.body, "⟦", "a message is missing from the catalogue")
+		assert.Equal(e.t, 1, len(findAll(r.doc, byTag("h1"))), "every page has exactly one h1")
+	}
+	return r
+}
+
+func (e *env) get(path string) *response {
+	e.t.Helper()
+	return e.getWith(e.client, path)
+}
+
+func (e *env) getWith(c *http.Client, path string) *response {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
+	require.NoError(e.t, err)
+	return e.do(c, req)
+}
+
+func (e *env) post(path string, form url.Values) *response {
+	e.t.Helper()
+	return e.postRaw(path, form.Encode())
+}
+
+func (e *env) postRaw(path, body string) *response {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+path, strings.NewReader(body))
+	require.NoError(e.t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return e.do(e.client, req)
+}
+
+// start begins an attempt at quiz id and returns its token.
+func (e *env) start(quizID string) string {
+	e.t.Helper()
+	r := e.post("/quizzes/"+quizID+"/attempts", nil)
+	require.Equal(e.t, http.StatusSeeOther, r.status)
+	parts := strings.Split(r.location, "/") // /attempts/{token}/1
+	require.Len(e.t, parts, 4, r.location)
+	require.Equal(e.t, "1", parts[3])
+	return parts[2]
+}
+
+// pageForm is a page's form as a browser would send it with answers
+// filled in: the hidden fields from the page, plus the given answers.
+func pageForm(tb testing.TB, r *response, nav string, answers map[string]int) url.Values {
+	tb.Helper()
+	form := url.Values{}
+	for _, in := range findAll(r.doc, byAttr("type", "hidden")) {
+		form.Set(attr(in, "name"), attr(in, "value"))
+	}
+	require.NotEmpty(tb, form.Get("_section"), "the page has its section marker")
+	form.Set("_nav", nav)
+	for _, id := range itemIDsOf(r) {
+		if v, ok := answers[id]; ok {
+			form.Set(id, itoa(v))
+		}
+	}
+	return form
+}
+
+// itemIDsOf lists the item ids of a page, from its radio inputs.
+func itemIDsOf(r *response) []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, in := range findAll(r.doc, byAttr("type", "radio")) {
+		if name := attr(in, "name"); !seen[name] {
+			seen[name] = true
+			ids = append(ids, name)
+		}
+	}
+	return ids
+}
+
+// checked returns the checked value of each radio group on a page.
+func checked(r *response) map[string]string {
+	out := map[string]string{}
+	for _, in := range findAll(r.doc, byAttr("type", "radio")) {
+		if hasAttr(in, "checked") {
+			out[attr(in, "name")] = attr(in, "value")
+		}
+	}
+	return out
+}
+
+// answerAll takes a whole quiz from page 1, answering each item with
+// answer(id), and returns the response to the last page.
+func (e *env) answerAll(token string, answer func(id string) (int, bool)) *response {
+	e.t.Helper()
+	path := "/attempts/" + token + "/1"
+	for range 100 {
+		page := e.get(path)
+		require.Equal(e.t, http.StatusOK, page.status, path)
+		answers := map[string]int{}
+		for _, id := range itemIDsOf(page) {
+			if v, ok := answer(id); ok {
+				answers[id] = v
+			}
+		}
+		r := e.post(path, pageForm(e.t, page, "next", answers))
+		require.Equal(e.t, http.StatusSeeOther, r.status, "page %s: %s", path, r.body)
+		if strings.HasPrefix(r.location, "/results/") {
+			return r
+		}
+		path = r.location
+	}
+	e.t.Fatal("the quiz never ended")
+	return nil
+}
+
+// raw opens the database file directly, to look at what is stored.
+func (e *env) raw() *sql.DB {
+	e.t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+e.dbPath+"?_busy_timeout=5000&_query_only=true")
+	require.NoError(e.t, err)
+	e.t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func (e *env) count(query string, args ...any) int {
+	e.t.Helper()
+	var n int
+	require.NoError(e.t, e.raw().QueryRow(query, args...).Scan(&n))
+	return n
+}
+
+// HTML helpers: find elements by tag, attribute or data-testid.
+
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	if n == nil {
+		return nil
+	}
+	if n.Type == html.ElementNode && match(n) {
+		out = append(out, n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		out = append(out, findAll(c, match)...)
+	}
+	return out
+}
+
+func find(tb testing.TB, n *html.Node, match func(*html.Node) bool) *html.Node {
+	tb.Helper()
+	all := findAll(n, match)
+	require.NotEmpty(tb, all, "element not found")
+	return all[0]
+}
+
+func byTag(tag string) func(*html.Node) bool {
+	return func(n *html.Node) bool { return n.Data == tag }
+}
+
+func byAttr(key, value string) func(*html.Node) bool {
+	return func(n *html.Node) bool { return hasAttr(n, key) && attr(n, key) == value }
+}
+
+func byTestID(id string) func(*html.Node) bool { return byAttr("data-testid", id) }
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// text is the visible text of n, with white space folded.
+func text(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,203 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+)
+
+// twin is the parts of the JSON twin these tests compare.
+type twin struct {
+	Quiz struct {
+		ID      string `json:"id"`
+		Version int    `json:"version"`
+	} `json:"quiz"`
+	Scales map[string]struct {
+		Score    *float64 `json:"score"`
+		Answered int      `json:"answered"`
+		Items    int      `json:"items"`
+	} `json:"scales"`
+	Result struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	} `json:"result"`
+	Spectrum *struct {
+		Position *float64 `json:"position"`
+	} `json:"spectrum"`
+}
+
+func (e *env) twin(token string) twin {
+	e.t.Helper()
+	r := e.get("/results/" + token + ".json")
+	require.Equal(e.t, http.StatusOK, r.status)
+	var tw twin
+	require.NoError(e.t, json.Unmarshal([]byte(r.body), &tw))
+	return tw
+}
+
+// TestOtherQuiz_ScoredExactly serves a quiz written by someone else, with
+// a 0-based answer scale, weights of 2, 0.5 and -1, and optional items,
+// and checks every number against hand-computed values.
+func TestOtherQuiz_ScoredExactly(t *testing.T) {
+	q := fixture(t, "weighted-sleep.yaml")
+	e := newEnv(t, q)
+	home := e.get("/")
+	assert.Equal(t, "/quizzes/weighted-sleep", attr(find(t, find(t, home.doc, byTestID("quiz-card")), byTag("a")), "href"))
+
+	type scale struct {
+		score    *float64
+		answered int
+		items    int
+	}
+	f := func(v float64) *float64 { return &v }
+	tests := []struct {
+		name     string
+		answers  map[string]int
+		scales   map[string]scale
+		result   string
+		position *float64
+	}{
+		{
+			name:    "Complete",
+			answers: map[string]int{"n1": 1, "n2": 3, "n3": 1, "n4": 3, "d1": 2, "d2": 3, "d3": 4, "d4": 1},
+			scales: map[string]scale{
+				"rest":    {f(25), 5, 5},
+				"worry":   {f(87.5), 4, 4},
+				"routine": {f(275.0 / 7), 3, 3},
+			},
+			result:   "tired-and-wired",
+			position: f(18.75),
+		},
+		{
+			name:    "OptionalSkipped",
+			answers: map[string]int{"n1": 4, "n2": 0, "n3": 3, "d1": 3, "d3": 1},
+			scales: map[string]scale{
+				"rest":    {f(93.75), 3, 5},
+				"worry":   {f(125.0 / 7), 3, 4},
+				"routine": {nil, 1, 3}, // 1 of 3 answered: fewer than 2
+			},
+			result:   "well-rested",
+			position: f(4925.0 / 56),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			token := e.start("weighted-sleep")
+			e.answerAll(token, func(id string) (int, bool) { v, ok := tt.answers[id]; return v, ok })
+			tw := e.twin(token)
+			assert.Equal(t, "weighted-sleep", tw.Quiz.ID)
+			assert.Equal(t, 3, tw.Quiz.Version)
+			assert.Equal(t, tt.result, tw.Result.ID)
+			require.Len(t, tw.Scales, len(tt.scales))
+			for id, want := range tt.scales {
+				got := tw.Scales[id]
+				assert.Equal(t, want.answered, got.Answered, id)
+				assert.Equal(t, want.items, got.Items, id)
+				if want.score == nil {
+					assert.Nil(t, got.Score, id)
+					continue
+				}
+				require.NotNil(t, got.Score, id)
+				assert.InDelta(t, *want.score, *got.Score, 1e-9, id)
+			}
+			require.NotNil(t, tw.Spectrum)
+			require.NotNil(t, tw.Spectrum.Position)
+			assert.InDelta(t, *tt.position, *tw.Spectrum.Position, 1e-9)
+
+			page := e.get("/results/" + token)
+			require.Equal(t, http.StatusOK, page.status)
+			for _, sc := range findAll(page.doc, byTestID("scale")) {
+				if attr(sc, "data-scale") == "routine" && tt.scales["routine"].score == nil {
+					assert.Equal(t, "No score", text(find(t, sc, byTestID("score"))))
+				}
+			}
+			if tt.scales["routine"].score == nil {
+				// The map needs routine: it says so instead of placing a marker.
+				assert.Empty(t, findAll(page.doc, byTestID("map-marker")))
+				assert.Contains(t, text(find(t, page.doc, byTestID("map-text"))), "too few answers")
+			}
+		})
+	}
+}
+
+// TestQuizChanged covers a quiz file that changes while people use it.
+func TestQuizChanged(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "tandem.db")
+	v1 := fixture(t, "weighted-sleep.yaml")
+	answers := map[string]int{"n1": 1, "n2": 3, "n3": 1, "n4": 3, "d1": 2, "d2": 3, "d3": 4, "d4": 1}
+
+	first := newEnvAt(t, dbPath, v1)
+	done := first.start("weighted-sleep")
+	first.answerAll(done, func(id string) (int, bool) { v, ok := answers[id]; return v, ok })
+	unfinished := first.start("weighted-sleep")
+	first.srv.Close()
+	require.NoError(t, first.db.Close())
+
+	// Version 4 renames a result and a scale.
+	src := strings.Replace(string(v1.Source), "version: 3", "version: 4", 1)
+	src = strings.Replace(src, v1.Results[0].Title, "A renamed result", 1)
+	v2, err := quiz.Parse("weighted-sleep.yaml", []byte(src))
+	require.NoError(t, err)
+	require.NotEqual(t, v1.Hash, v2.Hash)
+	second := newEnvAt(t, dbPath, v2)
+
+	t.Run("PastResultShowsTheFileItWasScoredWith", func(t *testing.T) {
+		page := second.get("/results/" + done)
+		require.Equal(t, http.StatusOK, page.status)
+		assert.Equal(t, v1.Results[0].Title, text(find(t, page.doc, byTestID("result-title"))))
+		tw := second.twin(done)
+		assert.Equal(t, 3, tw.Quiz.Version)
+		assert.Equal(t, "tired-and-wired", tw.Result.ID)
+	})
+
+	t.Run("UnfinishedAttemptIsAskedToRestart", func(t *testing.T) {
+		r := second.get("/attempts/" + unfinished + "/1")
+		assert.Equal(t, http.StatusConflict, r.status)
+		assert.Contains(t, text(r.doc), "updated since you started")
+		r = second.post("/attempts/"+unfinished+"/1", nil)
+		assert.Equal(t, http.StatusConflict, r.status)
+		intro := second.get("/quizzes/weighted-sleep")
+		assert.Empty(t, findAll(intro.doc, byTestID("resume")), "no offer to resume an attempt that no longer fits")
+	})
+
+	t.Run("NewAttemptsUseTheNewFile", func(t *testing.T) {
+		token := second.start("weighted-sleep")
+		second.answerAll(token, func(id string) (int, bool) { v, ok := answers[id]; return v, ok })
+		page := second.get("/results/" + token)
+		assert.Equal(t, "A renamed result", text(find(t, page.doc, byTestID("result-title"))))
+		assert.Equal(t, 4, second.twin(token).Quiz.Version)
+	})
+}
+
+// TestDraftCookie covers how a browser remembers an unfinished attempt.
+func TestDraftCookie(t *testing.T) {
+	e := newEnv(t)
+	r := e.post("/quizzes/"+spectrumQuiz+"/attempts", nil)
+	require.Equal(t, http.StatusSeeOther, r.status)
+	cookie := r.header.Get("Set-Cookie")
+	assert.Contains(t, cookie, "tandem_draft_"+spectrumQuiz+"=")
+	assert.Contains(t, cookie, "HttpOnly")
+	assert.Contains(t, cookie, "SameSite=Lax")
+	assert.Contains(t, cookie, "Max-Age=604800")
+	token := strings.Split(r.location, "/")[2]
+
+	// Another browser is not offered this attempt.
+	other := e.getWith(e.newClient(), "/")
+	assert.Empty(t, findAll(other.doc, byTestID("resume")))
+	mine := e.get("/")
+	assert.Len(t, findAll(mine.doc, byAttr("href", "/attempts/"+token)), 1)
+
+	// Finishing clears it.
+	done := e.answerAll(token, func(string) (int, bool) { return 4, true })
+	require.Equal(t, "/results/"+token, done.location)
+	assert.Empty(t, findAll(e.get("/").doc, byAttr("href", "/attempts/"+token)))
+}
+

@@ -1,0 +1,308 @@
+package web_test
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const spectrumQuiz = "relationship-spectrum"
+
+func TestHome(t *testing.T) {
+	e := newEnv(t)
+	r := e.get("/")
+	require.Equal(t, http.StatusOK, r.status)
+	card := find(t, r.doc, byTestID("quiz-card"))
+	link := find(t, card, byTag("a"))
+	assert.Equal(t, "/quizzes/"+spectrumQuiz, attr(link, "href"))
+	assert.Contains(t, text(card), "35 statements, about 8 minutes")
+	assert.Contains(t, text(find(t, r.doc, byTestID("privacy"))), "No account")
+	assert.Equal(t, "no-store", r.header.Get("Cache-Control"))
+}
+
+func TestQuizShow(t *testing.T) {
+	e := newEnv(t)
+	t.Run("OK", func(t *testing.T) {
+		r := e.get("/quizzes/" + spectrumQuiz)
+		require.Equal(t, http.StatusOK, r.status)
+		assert.Contains(t, r.body, "Boundaries and saying no", "lists what it asks about")
+		assert.Contains(t, text(find(t, r.doc, byTestID("length"))), "35 statements, about 8 minutes")
+		assert.Contains(t, r.body, "reflection tool, not a diagnosis")
+		form := find(t, r.doc, byTag("form"))
+		assert.Equal(t, "post", attr(form, "method"))
+		assert.Equal(t, "/quizzes/"+spectrumQuiz+"/attempts", attr(form, "action"))
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		assert.Equal(t, http.StatusNotFound, e.get("/quizzes/nope").status)
+		assert.Equal(t, http.StatusNotFound, e.post("/quizzes/nope/attempts", nil).status)
+	})
+}
+
+// TestTakeQuiz walks the shipped quiz like a person without JavaScript and
+// checks the result page and its JSON twin against each other.
+func TestTakeQuiz(t *testing.T) {
+	e := newEnv(t)
+	token := e.start(spectrumQuiz)
+
+	first := e.get("/attempts/" + token + "/1")
+	require.Equal(t, http.StatusOK, first.status)
+	assert.Contains(t, text(first.doc), "Section 1 of 7")
+	progress := find(t, first.doc, byTag("progress"))
+	assert.Equal(t, "1", attr(progress, "value"))
+	assert.Equal(t, "7", attr(progress, "max"))
+	fieldsets := findAll(first.doc, byTag("fieldset"))
+	require.Len(t, fieldsets, 5)
+	for _, fs := range fieldsets {
+		assert.Len(t, findAll(fs, byTag("legend")), 1)
+		assert.Len(t, findAll(fs, byAttr("type", "radio")), 5)
+		assert.Len(t, findAll(fs, byTag("label")), 5, "each radio has a visible label")
+	}
+
+	// Alternate answers so both keyings show up in the scores.
+	n := 0
+	done := e.answerAll(token, func(string) (int, bool) { n++; return 1 + n%5, true })
+	assert.Equal(t, "/results/"+token, done.location)
+	assert.Equal(t, 1, e.count(`SELECT count(*) FROM attempts WHERE status = 'completed'`))
+	assert.Equal(t, 35, e.count(`SELECT count(*) FROM answers`))
+
+	page := e.get("/results/" + token)
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Equal(t, "no-store", page.header.Get("Cache-Control"))
+	for _, id := range []string{"result-title", "result-summary", "result-body", "spectrum", "map", "next-steps", "spectrum-marker", "map-marker", "spectrum-text", "map-text"} {
+		find(t, page.doc, byTestID(id))
+	}
+	assert.Contains(t, page.body, "reflection tool, not a diagnosis")
+	steps := findAll(find(t, page.doc, byTestID("next-steps")), byTag("li"))
+	assert.GreaterOrEqual(t, len(steps), 3)
+	url := find(t, page.doc, byTestID("result-url"))
+	assert.Equal(t, e.srv.URL+"/results/"+token, attr(url, "value"))
+	alt := find(t, page.doc, byAttr("rel", "alternate"))
+	assert.Equal(t, "application/json", attr(alt, "type"))
+	assert.Equal(t, "/results/"+token+".json", attr(alt, "href"))
+
+	twin := e.get(attr(alt, "href"))
+	require.Equal(t, http.StatusOK, twin.status)
+	assert.Equal(t, "application/json; charset=utf-8", twin.header.Get("Content-Type"))
+	var doc struct {
+		Quiz struct {
+			ID      string `json:"id"`
+			Version int    `json:"version"`
+		} `json:"quiz"`
+		CompletedAt string `json:"completed_at"`
+		Scales      map[string]struct {
+			Score    *float64 `json:"score"`
+			Answered int      `json:"answered"`
+			Items    int      `json:"items"`
+		} `json:"scales"`
+		Result struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		} `json:"result"`
+		Spectrum struct {
+			Position *float64 `json:"position"`
+		} `json:"spectrum"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(twin.body), &doc))
+	assert.Equal(t, spectrumQuiz, doc.Quiz.ID)
+	assert.Equal(t, 1, doc.Quiz.Version)
+	assert.Equal(t, "2026-11-21T10:00:00Z", doc.CompletedAt)
+	assert.Equal(t, text(find(t, page.doc, byTestID("result-title"))), doc.Result.Title)
+	require.NotNil(t, doc.Spectrum.Position)
+
+	// Every scale on the page shows the twin's score, rounded.
+	scales := findAll(page.doc, byTestID("scale"))
+	require.Len(t, scales, 10)
+	assert.Len(t, doc.Scales, 10)
+	for _, sc := range scales {
+		id := attr(sc, "data-scale")
+		js, ok := doc.Scales[id]
+		require.True(t, ok, id)
+		require.NotNil(t, js.Score, id)
+		assert.Equal(t, js.Answered, js.Items)
+		want := strconv.Itoa(int(math.Round(*js.Score))) + " of 100"
+		assert.Equal(t, want, text(find(t, sc, byTestID("score"))), id)
+	}
+	assert.Contains(t, text(find(t, page.doc, byTestID("spectrum-text"))),
+		"You are at "+strconv.Itoa(int(math.Round(*doc.Spectrum.Position))))
+}
+
+func TestSectionSave_Incomplete(t *testing.T) {
+	e := newEnv(t)
+	token := e.start(spectrumQuiz)
+	path := "/attempts/" + token + "/1"
+	page := e.get(path)
+	ids := itemIDsOf(page)
+
+	r := e.post(path, pageForm(t, page, "next", map[string]int{ids[0]: 4, ids[2]: 2}))
+	require.Equal(t, http.StatusUnprocessableEntity, r.status)
+	assert.Equal(t, map[string]string{ids[0]: "4", ids[2]: "2"}, checked(r), "the answers given are still selected")
+	summary := find(t, r.doc, byTestID("problems"))
+	assert.Equal(t, "alert", attr(summary, "role"))
+	assert.Len(t, findAll(summary, byTag("li")), 3)
+	for _, id := range []string{ids[1], ids[3], ids[4]} {
+		fs := find(t, r.doc, byAttr("id", "q-"+id))
+		assert.Equal(t, "e-"+id, attr(fs, "aria-describedby"), "the problem is tied to its question")
+		assert.Contains(t, text(find(t, fs, byAttr("id", "e-"+id))), "Please choose an answer.")
+	}
+	assert.False(t, hasAttr(find(t, r.doc, byAttr("id", "q-"+ids[0])), "aria-describedby"), "answered questions carry no error")
+	assert.Equal(t, 0, e.count(`SELECT count(*) FROM answers`), "a refused page writes nothing")
+}
+
+func TestSectionSave_BackAndReloadKeepAnswers(t *testing.T) {
+	e := newEnv(t)
+	token := e.start(spectrumQuiz)
+	one := e.get("/attempts/" + token + "/1")
+	all := map[string]int{}
+	for i, id := range itemIDsOf(one) {
+		all[id] = i + 1
+	}
+	r := e.post("/attempts/"+token+"/1", pageForm(t, one, "next", all))
+	require.Equal(t, http.StatusSeeOther, r.status)
+	require.Equal(t, "/attempts/"+token+"/2", r.location)
+
+	// Reload: page 1 still has its answers.
+	want := map[string]string{}
+	for id, v := range all {
+		want[id] = strconv.Itoa(v)
+	}
+	assert.Equal(t, want, checked(e.get("/attempts/"+token+"/1")))
+
+	// Back from a half-answered page 2 keeps what was given there too.
+	two := e.get("/attempts/" + token + "/2")
+	assert.Contains(t, text(two.doc), "Section 2 of 7")
+	first := itemIDsOf(two)[0]
+	r = e.post("/attempts/"+token+"/2", pageForm(t, two, "back", map[string]int{first: 5}))
+	require.Equal(t, http.StatusSeeOther, r.status)
+	assert.Equal(t, "/attempts/"+token+"/1", r.location)
+	assert.Equal(t, map[string]string{first: "5"}, checked(e.get("/attempts/"+token+"/2")))
+
+	// Coming back to the quiz in the same browser offers to resume.
+	intro := e.get("/quizzes/" + spectrumQuiz)
+	assert.Equal(t, "/attempts/"+token, attr(find(t, intro.doc, byTestID("resume")), "href"))
+	resume := e.get("/attempts/" + token)
+	assert.Equal(t, http.StatusSeeOther, resume.status)
+	assert.Equal(t, "/attempts/"+token+"/2", resume.location, "resumes at the first page with a question left")
+}
+
+func TestFinish_DoubleSubmit(t *testing.T) {
+	e := newEnv(t)
+	token := e.start(spectrumQuiz)
+	var lastPath string
+	var lastForm url.Values
+	path := "/attempts/" + token + "/1"
+	for {
+		page := e.get(path)
+		answers := map[string]int{}
+		for _, id := range itemIDsOf(page) {
+			answers[id] = 3
+		}
+		form := pageForm(t, page, "next", answers)
+		if strings.Contains(text(page.doc), "Section 7 of 7") {
+			lastPath, lastForm = path, form
+			break
+		}
+		r := e.post(path, form)
+		require.Equal(t, http.StatusSeeOther, r.status)
+		path = r.location
+	}
+
+	// The same final form sent five times at once, then once more later.
+	var wg sync.WaitGroup
+	locations := make([]string, 5)
+	for i := range locations {
+		wg.Go(func() {
+			r := e.post(lastPath, lastForm)
+			assert.Equal(t, http.StatusSeeOther, r.status)
+			locations[i] = r.location
+		})
+	}
+	wg.Wait()
+	again := e.post(lastPath, lastForm)
+	assert.Equal(t, http.StatusSeeOther, again.status)
+	for _, loc := range append(locations, again.location) {
+		assert.Equal(t, "/results/"+token, loc)
+	}
+	assert.Equal(t, 1, e.count(`SELECT count(*) FROM attempts`))
+	assert.Equal(t, 10, e.count(`SELECT count(*) FROM scale_scores`))
+}
+
+func TestFinish_EarlierPageIncomplete(t *testing.T) {
+	e := newEnv(t)
+	token := e.start(spectrumQuiz)
+	// Jump straight to the last page, as a tampered or bookmarked URL would.
+	last := e.get("/attempts/" + token + "/7")
+	answers := map[string]int{}
+	for _, id := range itemIDsOf(last) {
+		answers[id] = 2
+	}
+	r := e.post("/attempts/"+token+"/7", pageForm(t, last, "next", answers))
+	require.Equal(t, http.StatusUnprocessableEntity, r.status)
+	assert.Contains(t, text(r.doc), "Section 1 of 7", "the first page with questions left is shown")
+	assert.Len(t, findAll(find(t, r.doc, byTestID("problems")), byTag("li")), 5)
+	assert.Equal(t, 0, e.count(`SELECT count(*) FROM attempts WHERE status = 'completed'`))
+	assert.Equal(t, len(answers), e.count(`SELECT count(*) FROM answers`), "the last page's answers are kept")
+}
+
+func TestResult_NotFound(t *testing.T) {
+	e := newEnv(t)
+	token := e.start(spectrumQuiz)
+	e.answerAll(token, func(string) (int, bool) { return 3, true })
+	require.Equal(t, http.StatusOK, e.get("/results/"+token).status)
+
+	other := []rune(token)
+	other[10] = map[bool]rune{true: 'B', false: 'A'}[other[10] == 'A']
+	for _, path := range []string{
+		"/results/" + string(other),
+		"/results/" + string(other) + ".json",
+		"/results/" + token[:len(token)-1],
+		"/results/" + token + "A",
+		"/results/" + token + "%00",
+		"/results/" + strings.Repeat("A", 43),
+		"/results/../results/x",
+		"/results/",
+		"/attempts/" + string(other) + "/1",
+		"/attempts/" + token[:20],
+		"/results/" + strings.Repeat("x", 5000),
+	} {
+		r := e.get(path)
+		assert.Equal(t, http.StatusNotFound, r.status, path)
+	}
+}
+
+func TestResult_InProgressGoesBackToTheQuiz(t *testing.T) {
+	e := newEnv(t)
+	token := e.start(spectrumQuiz)
+	r := e.get("/results/" + token)
+	assert.Equal(t, http.StatusSeeOther, r.status)
+	assert.Equal(t, "/attempts/"+token, r.location)
+}
+
+func TestHealth(t *testing.T) {
+	e := newEnv(t)
+	r := e.get("/healthz")
+	assert.Equal(t, http.StatusOK, r.status)
+	assert.Equal(t, "ok\n", r.body)
+	e.web.Drain()
+	assert.Equal(t, http.StatusServiceUnavailable, e.get("/healthz").status)
+}
+
+func TestStatic(t *testing.T) {
+	e := newEnv(t)
+	home := e.get("/")
+	css := attr(find(t, home.doc, byAttr("rel", "stylesheet")), "href")
+	assert.Regexp(t, `^/static/tandem\.[0-9a-f]{12}\.css$`, css)
+	r := e.get(css)
+	require.Equal(t, http.StatusOK, r.status)
+	assert.Equal(t, "public, max-age=31536000, immutable", r.header.Get("Cache-Control"))
+	assert.Contains(t, r.header.Get("Content-Type"), "text/css")
+	assert.Contains(t, r.body, "--focus")
+	assert.Equal(t, http.StatusNotFound, e.get("/static/tandem.css").status, "only hashed names are served")
+}
