@@ -13,7 +13,7 @@ func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.logRequests, s.pageContext, s.recoverPanics, limitBodies)
 	r.Use(middleware.Compress(5, "text/html", "text/css", "application/json", "image/svg+xml"))
-	r.Use(s.crossOrigin)
+	r.Use(s.crossOrigin, middleware.GetHead)
 
 	r.Get("/healthz", s.handleHealth)
 	r.Get("/static/{file}", s.wrap(s.assets.serve))
