@@ -200,4 +200,3 @@ func TestDraftCookie(t *testing.T) {
 	require.Equal(t, "/results/"+token, done.location)
 	assert.Empty(t, findAll(e.get("/").doc, byAttr("href", "/attempts/"+token)))
 }
-
