@@ -14,6 +14,29 @@ import (
 type decoder struct {
 	file     string
 	problems Problems
+	// budget is how many more mapping entries and list elements may be
+	// visited. Aliases let a small file name one large node many times,
+	// and walking every copy could take hours.
+	budget int
+}
+
+// aliasBudget bounds the entries decoding data may visit: without aliases
+// each entry is visited once and takes at least a byte of the file.
+func aliasBudget(data []byte) int { return 4*len(data) + 1024 }
+
+// spend counts one visited entry at n. It reports false once the budget is
+// spent, with a problem the first time.
+func (d *decoder) spend(n *yaml.Node) bool {
+	if d.budget <= 0 {
+		if d.budget == 0 {
+			d.budget--
+			d.problem(n, "write the repeated parts out, or alias only small parts such as keys",
+				"the file uses aliases (`*name`) so much that reading it would take too long")
+		}
+		return false
+	}
+	d.budget--
+	return true
 }
 
 func (d *decoder) problem(n *yaml.Node, fix, format string, args ...any) {
@@ -70,6 +93,9 @@ func (d *decoder) pairs(n *yaml.Node, what string, fn func(k, v *yaml.Node)) map
 	seen := make(map[string]bool, len(n.Content)/2)
 	firstLine := make(map[string]int, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
+		if !d.spend(n.Content[i]) {
+			return nil
+		}
 		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
 		if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!merge" {
 			d.problem(k, "use a plain name as the key", "%s has a key that is not a plain name", what)
@@ -100,6 +126,9 @@ func (d *decoder) list(n *yaml.Node, what string, nonEmpty bool, fn func(i int, 
 		return
 	}
 	for i, v := range n.Content {
+		if !d.spend(v) {
+			return
+		}
 		fn(i, resolve(v))
 	}
 }

@@ -103,7 +103,7 @@ func Parse(name string, data []byte) (*Quiz, error) {
 	if len(doc.Content) == 0 {
 		return nil, Problems{{File: name, What: "the file is empty", Fix: "start from the example in docs/quiz-format.md"}}
 	}
-	d := &decoder{file: name}
+	d := &decoder{file: name, budget: aliasBudget(data)}
 	q := d.quiz(doc.Content[0])
 	if len(d.problems) > 0 {
 		d.problems.sort()
@@ -318,8 +318,9 @@ func (d *decoder) sections(n *yaml.Node, st *quizState) []Section {
 				s.ID = d.slug(v, "section id")
 				if first, dup := sectionAt[s.ID]; dup && s.ID != "" {
 					d.problem(v, "give each section its own id", "section id %q is used twice (first on line %d)", s.ID, first.Line)
+				} else {
+					sectionAt[s.ID] = v
 				}
-				sectionAt[s.ID] = v
 			}},
 			field{"title", true, func(v *yaml.Node) { s.Title = d.text(v, what+" title") }},
 			field{"intro", false, func(v *yaml.Node) { s.Intro = d.text(v, what+" intro") }},
@@ -342,8 +343,9 @@ func (d *decoder) item(n *yaml.Node, what string, itemAt map[string]*yaml.Node, 
 			if first, dup := itemAt[it.ID]; dup && it.ID != "" {
 				d.problem(v, "give each item its own id across the whole quiz: answers are stored by it",
 					"item id %q is used twice (first on line %d)", it.ID, first.Line)
+			} else {
+				itemAt[it.ID] = v
 			}
-			itemAt[it.ID] = v
 		}},
 		field{"text", true, func(v *yaml.Node) { it.Text = d.text(v, what+" text") }},
 		field{"keys", true, func(v *yaml.Node) {
@@ -380,8 +382,9 @@ func (d *decoder) results(n *yaml.Node, st *quizState) []Result {
 				r.ID = d.slug(v, "result id")
 				if first, dup := resultAt[r.ID]; dup && r.ID != "" {
 					d.problem(v, "give each result its own id", "result id %q is used twice (first on line %d)", r.ID, first.Line)
+				} else {
+					resultAt[r.ID] = v
 				}
-				resultAt[r.ID] = v
 			}},
 			field{"title", true, func(v *yaml.Node) { r.Title = d.text(v, what+" title") }},
 			field{"summary", true, func(v *yaml.Node) { r.Summary = d.text(v, what+" summary") }},
