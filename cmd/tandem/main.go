@@ -50,6 +50,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return validate(args[1:], stdout, stderr)
 	}
 	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -58,11 +61,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // Config is everything the server is started with.
 type Config struct {
-	Addr       string
-	DB         string
-	Quizzes    string // folder of quiz files; empty for the shipped ones
-	LogFormat  string // text or json
-	DraftDays  int
+	Addr      string
+	DB        string
+	Quizzes   string // folder of quiz files; empty for the shipped ones
+	LogFormat string // text or json
+	DraftDays int
+	// DrainDelay is how long /healthz answers 503 before the listener
+	// closes, so a load balancer notices and sends no new requests.
+	DrainDelay time.Duration
 	ShutdownIn time.Duration
 }
 
@@ -80,8 +86,21 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&cfg.DB, "db", env("TANDEM_DB", filepath.Join("data", "tandem.db")), "SQLite database file, created with its folders when missing (TANDEM_DB)")
 	fs.StringVar(&cfg.Quizzes, "quizzes", env("TANDEM_QUIZZES", ""), "folder of quiz YAML files to serve instead of the shipped ones (TANDEM_QUIZZES)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("TANDEM_LOG_FORMAT", "text"), "log format: text or json (TANDEM_LOG_FORMAT)")
+	drainDelay := time.Second
+	if v := getenv("TANDEM_DRAIN_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return cfg, fmt.Errorf("TANDEM_DRAIN_DELAY: %w", err)
+		}
+		drainDelay = d
+	}
+	fs.DurationVar(&cfg.DrainDelay, "drain-delay", drainDelay,
+		"on shutdown, how long /healthz answers 503 before the server stops accepting (TANDEM_DRAIN_DELAY)")
 	if err := fs.Parse(args); err != nil {
-		return cfg, err
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, errReported // the flag package has printed the problem and the usage
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (to check quiz files, run: tandem validate FILE...)", fs.Arg(0))
@@ -147,7 +166,14 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	go deleteStaleDrafts(ctx, db, draftAge, log)
+	// The clean-up stops before the database closes, whatever ends serve.
+	cleanupCtx, stopCleanup := context.WithCancel(ctx)
+	cleanupDone := make(chan struct{})
+	go func() {
+		defer close(cleanupDone)
+		deleteStaleDrafts(cleanupCtx, db, draftAge, log)
+	}()
+	defer func() { stopCleanup(); <-cleanupDone }()
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -164,6 +190,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	}
 	log.Info("shutting down: finishing requests in flight")
 	srv.Drain()
+	time.Sleep(cfg.DrainDelay)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownIn)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
@@ -218,7 +245,7 @@ func validate(files []string, stdout, stderr io.Writer) error {
 			problems = append(problems, ps...)
 			continue
 		}
-		if first, dup := seen[q.ID]; dup {
+		if first, dup := seen[q.ID]; dup && first != name {
 			problems = append(problems, quiz.Problem{File: name, Line: 1, Column: 1,
 				What: fmt.Sprintf("quiz id %q is already used by %s", q.ID, first), Fix: "give each quiz its own id"})
 			continue
