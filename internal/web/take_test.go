@@ -146,6 +146,8 @@ func TestSectionSave_Incomplete(t *testing.T) {
 	assert.Equal(t, map[string]string{ids[0]: "4", ids[2]: "2"}, checked(r), "the answers given are still selected")
 	summary := find(t, r.doc, byTestID("problems"))
 	assert.Equal(t, "alert", attr(summary, "role"))
+	assert.True(t, hasAttr(summary, "autofocus"), "focus moves to the summary, without JavaScript")
+	assert.True(t, strings.HasPrefix(text(find(t, r.doc, byTag("title"))), "Error: "))
 	assert.Len(t, findAll(summary, byTag("li")), 3)
 	for _, id := range []string{ids[1], ids[3], ids[4]} {
 		fs := find(t, r.doc, byAttr("id", "q-"+id))
