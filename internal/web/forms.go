@@ -56,8 +56,10 @@ func decodeSectionForm(r *http.Request, q *quiz.Quiz, sec quiz.Section) (*sectio
 			}
 			f.nav = v
 		case items[name]:
+			// Only the exact text of a choice counts: "+3" or "03" is
+			// nothing a page of ours sends.
 			n, err := strconv.Atoi(v)
-			if err != nil || !q.Scale.Contains(n) {
+			if err != nil || strconv.Itoa(n) != v || !q.Scale.Contains(n) {
 				f.invalid[name] = true
 				continue
 			}

@@ -58,10 +58,15 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 var errPanic = &pageError{status: http.StatusInternalServerError, title: "error.internal.title", message: "error.internal.message"}
 
-// limitBodies caps request bodies; reading past the cap fails with
-// *http.MaxBytesError, which answers 413.
-func limitBodies(next http.Handler) http.Handler {
+// limitBodies caps request bodies: a body announced as too large answers
+// 413 at once, even where the handler would not read it, and reading past
+// the cap fails with *http.MaxBytesError, which also answers 413.
+func (s *Server) limitBodies(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBodyBytes {
+			s.error(w, r, errTooLarge)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 		next.ServeHTTP(w, r)
 	})

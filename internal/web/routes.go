@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -11,7 +12,7 @@ import (
 // Handler returns the whole site: every route is listed here.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.pageContext, s.recoverPanics, limitBodies)
+	r.Use(s.logRequests, s.pageContext, s.recoverPanics, s.limitBodies)
 	r.Use(middleware.Compress(5, "text/html", "text/css", "application/json", "image/svg+xml"))
 	r.Use(s.crossOrigin, middleware.GetHead)
 
@@ -30,7 +31,18 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/results/{token}.json", s.wrap(s.handleResultJSON))
 
 	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
-	r.MethodNotAllowed(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errMethod }))
+	r.MethodNotAllowed(s.wrap(func(w http.ResponseWriter, req *http.Request) error {
+		// Replacing chi's handler loses its Allow header: say it here.
+		var allow []string
+		if r.Match(chi.NewRouteContext(), http.MethodGet, req.URL.Path) {
+			allow = append(allow, http.MethodGet, http.MethodHead) // GetHead serves HEAD as GET
+		}
+		if r.Match(chi.NewRouteContext(), http.MethodPost, req.URL.Path) {
+			allow = append(allow, http.MethodPost)
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		return errMethod
+	}))
 	return r
 }
 

@@ -308,3 +308,16 @@ func TestStatic(t *testing.T) {
 	assert.Contains(t, r.body, "--focus")
 	assert.Equal(t, http.StatusNotFound, e.get("/static/tandem.css").status, "only hashed names are served")
 }
+
+func TestMethodNotAllowed_SaysWhatIs(t *testing.T) {
+	e := newEnv(t)
+	req, err := http.NewRequest(http.MethodDelete, e.srv.URL+"/quizzes/"+spectrumQuiz, nil)
+	require.NoError(t, err)
+	r := e.do(e.client, req)
+	assert.Equal(t, http.StatusMethodNotAllowed, r.status)
+	assert.Equal(t, "GET, HEAD", r.header.Get("Allow"))
+
+	req, err = http.NewRequest(http.MethodPut, e.srv.URL+"/quizzes/"+spectrumQuiz+"/attempts", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "POST", e.do(e.client, req).header.Get("Allow"))
+}
