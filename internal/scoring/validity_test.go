@@ -1,0 +1,130 @@
+package scoring_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/scoring"
+	"github.com/tandem-app/tandem/quizzes"
+)
+
+// validityQuiz has ten five-word items: five keying "a" positively and five
+// reversed, so every positive item pairs with every reversed one (25 pairs).
+const validityQuiz = `id: v
+version: 1
+title: V
+scale: {min: 1, max: 5, labels: [1, 2, 3, 4, 5]}
+scales: [{id: a, name: A}]
+sections:
+  - id: s
+    title: S
+    items:
+      - {id: p1, text: one two three four five, keys: {a: 1}}
+      - {id: p2, text: one two three four five, keys: {a: 1}}
+      - {id: p3, text: one two three four five, keys: {a: 1}}
+      - {id: p4, text: one two three four five, keys: {a: 1}}
+      - {id: p5, text: one two three four five, keys: {a: 1}}
+      - {id: n1, text: one two three four five, keys: {a: -1}}
+      - {id: n2, text: one two three four five, keys: {a: -1}}
+      - {id: n3, text: one two three four five, keys: {a: -1}}
+      - {id: n4, text: one two three four five, keys: {a: -1}}
+      - {id: n5, text: one two three four five, keys: {a: -1}, optional: true}
+results: [{id: r, title: R, summary: S}]
+`
+
+func TestValidity(t *testing.T) {
+	q, err := quiz.Parse("v.yaml", []byte(validityQuiz))
+	require.NoError(t, err)
+	all := func(p, n int) scoring.Answers {
+		a := scoring.Answers{}
+		for _, id := range []string{"p1", "p2", "p3", "p4", "p5"} {
+			a[id] = p
+		}
+		for _, id := range []string{"n1", "n2", "n3", "n4", "n5"} {
+			a[id] = n
+		}
+		return a
+	}
+	slow := time.Hour
+	// 50 words at 400 words a minute: 7.5 s.
+	require.Equal(t, 7500*time.Millisecond, scoring.MinReadingTime(q, all(3, 3)))
+
+	tests := []struct {
+		name    string
+		answers scoring.Answers
+		took    time.Duration
+		want    []scoring.Flag
+	}{
+		{"Consistent", all(5, 1), slow, nil},
+		{"ConsistentMiddle", all(3, 3), slow, []scoring.Flag{scoring.FlagStraightLined}},
+		// Agreeing strongly with both sides: keyed 5 against 1 on every pair.
+		{"StraightLinedAgree", all(5, 5), slow, []scoring.Flag{scoring.FlagStraightLined, scoring.FlagContradictory}},
+		// 4 and 4: keyed 4 against 2, a gap of 2 < 3: not a contradiction.
+		{"MildAgreement", all(4, 4), slow, []scoring.Flag{scoring.FlagStraightLined}},
+		// 5 and 4: keyed 5 against 2, a gap of 3 = 0.75 * 4: contradicts.
+		{"StrongAndMild", all(5, 4), slow, []scoring.Flag{scoring.FlagContradictory}},
+		{"TooFast", all(5, 1), 7499 * time.Millisecond, []scoring.Flag{scoring.FlagTooFast}},
+		{"JustReadable", all(5, 1), 7500 * time.Millisecond, nil},
+		{"UnknownDuration", all(5, 1), 0, nil},
+		{
+			// One reversed item answered against the rest: 5 of 25 pairs
+			// (20%) contradict, under the 25% share.
+			"FewContradictions",
+			scoring.Answers{"p1": 5, "p2": 5, "p3": 5, "p4": 5, "p5": 5, "n1": 1, "n2": 1, "n3": 1, "n4": 5, "n5": 1},
+			slow, nil,
+		},
+		{
+			// Two of them: 10 of 20 pairs (n5 unanswered) contradict.
+			"ManyContradictions",
+			scoring.Answers{"p1": 5, "p2": 5, "p3": 5, "p4": 5, "p5": 5, "n1": 1, "n2": 1, "n3": 5, "n4": 5},
+			slow, []scoring.Flag{scoring.FlagContradictory},
+		},
+		{
+			// Fewer than eight answers say nothing about patterns.
+			"TooFewForPatterns",
+			scoring.Answers{"p1": 5, "p2": 5, "p3": 5, "n1": 5, "n2": 5, "n3": 5, "n4": 5},
+			slow, nil,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, scoring.Validity(q, tt.answers, tt.took))
+		})
+	}
+}
+
+func TestValidity_Shipped(t *testing.T) {
+	qs, err := quiz.LoadFS(quizzes.FS, "quizzes")
+	require.NoError(t, err)
+	q := qs[0]
+	slow := time.Hour
+
+	// Agreeing strongly with everything: the same answer everywhere, and
+	// every reversed pair contradicts itself.
+	agree := scoring.Answers{}
+	for _, it := range q.Items() {
+		agree[it.ID] = 5
+	}
+	assert.Equal(t, []scoring.Flag{scoring.FlagStraightLined, scoring.FlagContradictory}, scoring.Validity(q, agree, slow))
+
+	// A consistent person: agrees with every codependent statement and
+	// disagrees with its reversals, and is otherwise in the middle.
+	consistent := scoring.Answers{}
+	for _, it := range q.Items() {
+		consistent[it.ID] = 3
+		for _, k := range it.Keys {
+			if k.Scale == "codependence" {
+				consistent[it.ID] = map[bool]int{true: 5, false: 1}[k.Weight > 0]
+			}
+		}
+	}
+	assert.Empty(t, scoring.Validity(q, consistent, slow))
+
+	// 35 items of about 14 words cannot be read in under a minute.
+	assert.Greater(t, scoring.MinReadingTime(q, consistent), time.Minute)
+	assert.Equal(t, []scoring.Flag{scoring.FlagTooFast}, scoring.Validity(q, consistent, 30*time.Second))
+}
