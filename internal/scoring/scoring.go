@@ -4,6 +4,7 @@
 package scoring
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -47,23 +48,34 @@ func (o Outcome) ScoreOf(id string) *float64 {
 // treated as on it: weights such as 0.1 are not exact in binary.
 const epsilon = 1e-9
 
+// Errors of Check, for callers to tell a person's unfinished answers
+// (ErrIncomplete) from answers that do not belong to this quiz at all
+// (ErrMismatch: an unknown item or an answer out of range).
+var (
+	ErrIncomplete = errors.New("incomplete answers")
+	ErrMismatch   = errors.New("answers that do not fit the quiz")
+)
+
 // Check reports why answers cannot be scored: an answer to an item the quiz
-// does not have, an answer outside the answer scale, or a required item
-// left unanswered. It returns nil when the answers are complete and valid.
+// does not have or outside the answer scale (ErrMismatch), or a required
+// item left unanswered (ErrIncomplete). It returns nil when the answers are
+// complete and valid. Errors name items, never answers.
 func Check(q *quiz.Quiz, answers Answers) error {
 	known := make(map[string]bool)
 	for _, it := range q.Items() {
 		known[it.ID] = true
-		if _, ok := answers[it.ID]; !ok && !it.Optional {
-			return fmt.Errorf("required item %q is not answered", it.ID)
-		}
 	}
 	for id, v := range answers {
 		if !known[id] {
-			return fmt.Errorf("item %q is not in quiz %q", id, q.ID)
+			return fmt.Errorf("%w: item %q is not in quiz %q", ErrMismatch, id, q.ID)
 		}
 		if !q.Scale.Contains(v) {
-			return fmt.Errorf("the answer to item %q is outside %d..%d", id, q.Scale.Min, q.Scale.Max)
+			return fmt.Errorf("%w: the answer to item %q is outside %d..%d", ErrMismatch, id, q.Scale.Min, q.Scale.Max)
+		}
+	}
+	for _, it := range q.Items() {
+		if _, ok := answers[it.ID]; !ok && !it.Optional {
+			return fmt.Errorf("%w: required item %q is not answered", ErrIncomplete, it.ID)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package scoring_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -247,6 +248,11 @@ func TestCheck(t *testing.T) {
 			}
 			assert.ErrorContains(t, err, tt.wantErr)
 			assert.ErrorContains(t, scoreErr, tt.wantErr)
+			if strings.Contains(tt.wantErr, "required") {
+				assert.ErrorIs(t, err, scoring.ErrIncomplete)
+			} else {
+				assert.ErrorIs(t, err, scoring.ErrMismatch)
+			}
 			assert.Equal(t, scoring.Outcome{}, out)
 		})
 	}

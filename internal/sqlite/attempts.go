@@ -205,13 +205,12 @@ func (db *DB) saveAnswers(ctx context.Context, tx *sql.Tx, attemptID int64, page
 }
 
 // CompleteAttempt saves the last page's answers like SaveAnswers, then
-// scores all of the attempt's answers with score and stores the outcome
-// with the hash of the quiz file that score used,
+// scores all of the attempt's answers with score and stores the outcome,
 // all in one transaction: either the attempt is complete with its outcome,
 // or nothing changed. When the attempt was already completed (a form sent
 // twice) it changes nothing and returns done = false with no error. An
 // error from score is returned as is, after rolling back.
-func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, quizHash string, pageItems []string, answers scoring.Answers,
+func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers,
 	score func(scoring.Answers) (scoring.Outcome, error)) (done bool, err error) {
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := checkInProgress(ctx, tx, attemptID); err != nil {
@@ -236,8 +235,8 @@ func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, quizHash str
 		}
 		now := db.now()
 		_, err = tx.ExecContext(ctx, `UPDATE attempts SET status = ?, completed_at = ?, updated_at = ?,
-			result_id = ?, position = ?, quiz_hash = ? WHERE id = ?`,
-			tandem.StatusCompleted, now, now, out.Result, nullFloat(out.Position), quizHash, attemptID)
+			result_id = ?, position = ? WHERE id = ?`,
+			tandem.StatusCompleted, now, now, out.Result, nullFloat(out.Position), attemptID)
 		return err
 	})
 	if errors.Is(err, errCompleted) {

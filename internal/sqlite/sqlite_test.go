@@ -174,7 +174,7 @@ func TestAttempt_Lifecycle(t *testing.T) {
 	})
 
 	t.Run("CompleteFailsWithoutWritingWhenScoringFails", func(t *testing.T) {
-		done, err := db.CompleteAttempt(ctx, a.ID, q.Hash, []string{"i3"}, scoring.Answers{"i3": 3}, score(q))
+		done, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 3}, score(q))
 		require.Error(t, err) // i2 is required and missing
 		assert.False(t, done)
 		got, err := db.FindAttemptByToken(ctx, tandem.HashToken(token))
@@ -185,7 +185,7 @@ func TestAttempt_Lifecycle(t *testing.T) {
 
 	t.Run("Complete", func(t *testing.T) {
 		require.NoError(t, db.SaveAnswers(ctx, a.ID, []string{"i1", "i2"}, scoring.Answers{"i1": 5, "i2": 2}))
-		done, err := db.CompleteAttempt(ctx, a.ID, q.Hash, []string{"i3"}, scoring.Answers{"i3": 2}, score(q))
+		done, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 2}, score(q))
 		require.NoError(t, err)
 		assert.True(t, done)
 
@@ -208,7 +208,7 @@ func TestAttempt_Lifecycle(t *testing.T) {
 	})
 
 	t.Run("CompleteTwiceChangesNothing", func(t *testing.T) {
-		done, err := db.CompleteAttempt(ctx, a.ID, q.Hash, []string{"i3"}, scoring.Answers{"i3": 5}, score(q))
+		done, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 5}, score(q))
 		require.NoError(t, err)
 		assert.False(t, done)
 		assert.Equal(t, 2, count(t, raw, `SELECT value FROM answers WHERE item_id = 'i3'`))
@@ -237,7 +237,7 @@ func TestCompleteAttempt_Concurrent(t *testing.T) {
 	completed := 0
 	for range 10 {
 		wg.Go(func() {
-			done, err := db.CompleteAttempt(ctx, a.ID, q.Hash, []string{"i3"}, scoring.Answers{"i3": 4}, score(q))
+			done, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 4}, score(q))
 			assert.NoError(t, err)
 			if done {
 				mu.Lock()
@@ -265,7 +265,7 @@ func TestDeleteStaleAttempts(t *testing.T) {
 	finished, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 	require.NoError(t, err)
 	require.NoError(t, db.SaveAnswers(ctx, finished.ID, []string{"i1", "i2"}, scoring.Answers{"i1": 3, "i2": 3}))
-	_, err = db.CompleteAttempt(ctx, finished.ID, q.Hash, nil, nil, score(q))
+	_, err = db.CompleteAttempt(ctx, finished.ID, nil, nil, score(q))
 	require.NoError(t, err)
 
 	db.Now = func() time.Time { return clock.Add(8 * 24 * time.Hour) }

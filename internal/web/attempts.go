@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -42,14 +43,18 @@ func (s *Server) loadAttempt(r *http.Request) (*attemptAt, error) {
 		return at, nil
 	}
 	q, ok := s.byID[a.QuizID]
-	if !ok || q.Version != a.QuizVersion {
-		// The questionnaire changed under an unfinished attempt: its
-		// answers may not mean the same any more.
-		return nil, &pageError{status: http.StatusConflict, title: "error.conflict.title",
-			message: "error.changed.message", actionURL: "/quizzes/" + a.QuizID, action: "error.changed.action"}
+	if !ok || q.Hash != a.QuizHash {
+		// The file changed under an unfinished attempt, even if its
+		// version did not: its answers may not mean the same any more.
+		return nil, errQuizChanged(a.QuizID)
 	}
 	at.quiz = q
 	return at, nil
+}
+
+func errQuizChanged(quizID string) error {
+	return &pageError{status: http.StatusConflict, title: "error.conflict.title",
+		message: "error.changed.message", actionURL: "/quizzes/" + quizID, action: "error.changed.action"}
 }
 
 // page returns the URL's 1-based page number and its section.
@@ -152,43 +157,53 @@ func (s *Server) handleSectionSave(w http.ResponseWriter, r *http.Request) error
 	return s.finish(w, r, at, sec, form.answers)
 }
 
-// finish completes the attempt from its last page. When an earlier page
-// still lacks a required answer, the last page is saved and the earlier
-// page is shown with its problems instead.
+// finish completes the attempt from its last page. Whether every required
+// question is answered is decided inside the completing transaction, so a
+// change from another tab cannot slip in between; when an earlier page
+// still lacks an answer, the last page is saved and that page is shown with
+// its problems instead.
 func (s *Server) finish(w http.ResponseWriter, r *http.Request, at *attemptAt, sec quiz.Section, answers scoring.Answers) error {
 	ctx := r.Context()
-	all := make(scoring.Answers, len(at.attempt.Answers)+len(answers))
-	for id, v := range at.attempt.Answers {
-		all[id] = v
-	}
-	for _, id := range itemIDs(sec) {
-		delete(all, id)
-	}
-	for id, v := range answers {
-		all[id] = v
-	}
-	if page := firstIncomplete(at.quiz, all); page != 0 {
-		if err := s.store.SaveAnswers(ctx, at.attempt.ID, itemIDs(sec), answers); err != nil {
-			return s.savedElsewhere(w, r, at, err)
-		}
-		earlier := at.quiz.Sections[page-1]
-		problems := map[string]string{}
-		for _, it := range earlier.Items {
-			if _, ok := all[it.ID]; !ok && !it.Optional {
-				problems[it.ID] = "problem.required"
-			}
-		}
-		s.render(w, r, http.StatusUnprocessableEntity, s.sectionView(r, at, page, earlier, all, problems))
-		return nil
-	}
 	q := at.quiz
-	_, err := s.store.CompleteAttempt(ctx, at.attempt.ID, q.Hash, itemIDs(sec), answers,
+	_, err := s.store.CompleteAttempt(ctx, at.attempt.ID, itemIDs(sec), answers,
 		func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) })
-	if err != nil {
+	switch {
+	case errors.Is(err, scoring.ErrIncomplete):
+		return s.showIncomplete(w, r, at, sec, answers)
+	case errors.Is(err, scoring.ErrMismatch):
+		return errQuizChanged(q.ID) // only a quiz file edited in place gets here
+	case err != nil:
 		return s.savedElsewhere(w, r, at, err)
 	}
 	clearDraftCookie(w, r, q.ID)
 	http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
+	return nil
+}
+
+// showIncomplete saves the last page and shows the first page that still
+// has a required question unanswered, with status 422.
+func (s *Server) showIncomplete(w http.ResponseWriter, r *http.Request, at *attemptAt, sec quiz.Section, answers scoring.Answers) error {
+	ctx := r.Context()
+	if err := s.store.SaveAnswers(ctx, at.attempt.ID, itemIDs(sec), answers); err != nil {
+		return s.savedElsewhere(w, r, at, err)
+	}
+	a, err := s.store.FindAttemptByToken(ctx, tandem.HashToken(at.token))
+	if err != nil {
+		return err
+	}
+	page := firstIncomplete(at.quiz, a.Answers)
+	if page == 0 { // completed in between by another tab
+		http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
+		return nil
+	}
+	earlier := at.quiz.Sections[page-1]
+	problems := map[string]string{}
+	for _, it := range earlier.Items {
+		if _, ok := a.Answers[it.ID]; !ok && !it.Optional {
+			problems[it.ID] = "problem.required"
+		}
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, s.sectionView(r, at, page, earlier, a.Answers, problems))
 	return nil
 }
 

@@ -73,7 +73,7 @@ func (s *Server) draft(r *http.Request, q *quiz.Quiz) (string, bool) {
 		return "", false
 	}
 	a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(c.Value))
-	if err != nil || a.Completed() || a.QuizID != q.ID || a.QuizVersion != q.Version {
+	if err != nil || a.Completed() || a.QuizID != q.ID || a.QuizHash != q.Hash {
 		return "", false
 	}
 	return c.Value, true

@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/scoring"
+	"github.com/tandem-app/tandem/internal/sqlite"
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/internal/web"
 )
 
 // twin is the parts of the JSON twin these tests compare.
@@ -199,4 +206,78 @@ func TestDraftCookie(t *testing.T) {
 	done := e.answerAll(token, func(string) (int, bool) { return 4, true })
 	require.Equal(t, "/results/"+token, done.location)
 	assert.Empty(t, findAll(e.get("/").doc, byAttr("href", "/attempts/"+token)))
+}
+
+// TestQuizChanged_SameVersion covers a file edited without raising its
+// version: unfinished attempts are asked to restart, never scored wrongly.
+func TestQuizChanged_SameVersion(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "tandem.db")
+	v3 := fixture(t, "weighted-sleep.yaml")
+	first := newEnvAt(t, dbPath, v3)
+	token := first.start("weighted-sleep")
+	page := first.get("/attempts/" + token + "/1")
+	r := first.post("/attempts/"+token+"/1", pageForm(t, page, "next", map[string]int{"n1": 1, "n2": 1, "n3": 1, "n4": 1}))
+	require.Equal(t, http.StatusSeeOther, r.status)
+	first.srv.Close()
+	require.NoError(t, first.db.Close())
+
+	edited, err := quiz.Parse("weighted-sleep.yaml", []byte(strings.ReplaceAll(string(v3.Source), "id: n4", "id: n5")))
+	require.NoError(t, err)
+	require.Equal(t, v3.Version, edited.Version)
+	second := newEnvAt(t, dbPath, edited)
+	last := second.get("/attempts/" + token + "/2")
+	assert.Equal(t, http.StatusConflict, last.status)
+	r = second.post("/attempts/"+token+"/2", url.Values{"_section": {"days"}, "d1": {"1"}, "d3": {"1"}})
+	assert.Equal(t, http.StatusConflict, r.status)
+	assert.Equal(t, 0, second.count(`SELECT count(*) FROM attempts WHERE status = 'completed'`))
+}
+
+// racingStore is the real database with a hook that runs just before an
+// attempt is completed, to stage what another tab does at that moment.
+type racingStore struct {
+	*sqlite.DB
+	before func()
+}
+
+func (s racingStore) CompleteAttempt(ctx context.Context, id int64, page []string, answers scoring.Answers,
+	score func(scoring.Answers) (scoring.Outcome, error)) (bool, error) {
+	s.before()
+	return s.DB.CompleteAttempt(ctx, id, page, answers, score)
+}
+
+// TestFinish_AnswerRemovedByAnotherTab: between the last page's checks and
+// its transaction, another tab empties an earlier answer. The attempt is
+// not completed and the page with the missing answer comes back (422).
+func TestFinish_AnswerRemovedByAnotherTab(t *testing.T) {
+	q := fixture(t, "weighted-sleep.yaml")
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	var attemptID int64
+	store := racingStore{DB: db, before: func() {
+		require.NoError(t, db.SaveAnswers(context.Background(), attemptID, []string{"n1"}, nil))
+	}}
+	s, err := web.New(context.Background(), web.Config{Quizzes: []*quiz.Quiz{q}, Store: store})
+	require.NoError(t, err)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	e := &env{t: t, srv: srv, web: s, db: db}
+	e.client = e.newClient()
+
+	token := e.start("weighted-sleep")
+	a, err := db.FindAttemptByToken(context.Background(), tandem.HashToken(token))
+	require.NoError(t, err)
+	attemptID = a.ID
+	page := e.get("/attempts/" + token + "/1")
+	require.Equal(t, http.StatusSeeOther, e.post("/attempts/"+token+"/1", pageForm(t, page, "next", map[string]int{"n1": 2, "n2": 2, "n3": 2})).status)
+	last := e.get("/attempts/" + token + "/2")
+	r := e.post("/attempts/"+token+"/2", pageForm(t, last, "next", map[string]int{"d1": 1, "d3": 1}))
+	require.Equal(t, http.StatusUnprocessableEntity, r.status)
+	assert.Contains(t, text(r.doc), "Section 1 of 2")
+	fs := find(t, r.doc, byAttr("id", "q-n1"))
+	assert.Equal(t, "e-n1", attr(fs, "aria-describedby"))
+	after, err := db.FindAttemptByToken(context.Background(), tandem.HashToken(token))
+	require.NoError(t, err)
+	assert.False(t, after.Completed())
+	assert.Equal(t, scoring.Answers{"n2": 2, "n3": 2, "d1": 1, "d3": 1}, after.Answers, "the last page was kept")
 }

@@ -28,7 +28,7 @@ type Store interface {
 	CreateAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte) (*tandem.Attempt, error)
 	FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error)
 	SaveAnswers(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers) error
-	CompleteAttempt(ctx context.Context, attemptID int64, quizHash string, pageItems []string, answers scoring.Answers,
+	CompleteAttempt(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers,
 		score func(scoring.Answers) (scoring.Outcome, error)) (bool, error)
 }
 
