@@ -56,7 +56,7 @@ func pageFor(err error) *pageError {
 	case tandem.ENOTFOUND:
 		return &pageError{status: http.StatusNotFound, title: "error.notfound.title", message: "error.notfound.message"}
 	case tandem.ECONFLICT:
-		return &pageError{status: http.StatusConflict, title: "error.conflict.title", message: "error.invalid.message"}
+		return &pageError{status: http.StatusConflict, title: "error.conflict.title", message: "error.conflict.message"}
 	case tandem.EUNAVAILABLE:
 		return &pageError{status: http.StatusServiceUnavailable, title: "error.unavailable.title", message: "error.unavailable.message"}
 	}
@@ -77,7 +77,6 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	ctx := r.Context()
 	page := views.ErrorPage{
-		Status:  p.status,
 		Title:   views.T(ctx, p.title),
 		Message: views.T(ctx, p.message),
 	}

@@ -28,8 +28,13 @@ func (s *Server) handleQuizShow(w http.ResponseWriter, r *http.Request) error {
 	for i, sec := range q.Sections {
 		sections[i] = sec.Title
 	}
+	scales := make([]views.ScaleView, len(q.Scales))
+	for i, sc := range q.Scales {
+		scales[i] = views.ScaleView{ID: sc.ID, Name: sc.Name, Description: sc.Description}
+	}
 	s.render(w, r, http.StatusOK, views.IntroView(views.Intro{
 		Quiz:       s.quizCard(r, q),
+		Scales:     scales,
 		Sections:   sections,
 		Disclaimer: q.Disclaimer,
 		StartURL:   "/quizzes/" + q.ID + "/attempts",

@@ -25,10 +25,11 @@ type QuizCard struct {
 // Intro is the quiz intro page.
 type Intro struct {
 	Quiz       QuizCard
-	Sections   []string // section titles, in order
-	Disclaimer string   // the quiz's, or empty for the default
-	StartURL   string   // where the start form posts
-	KeepDays   int      // how long unfinished answers are kept
+	Scales     []ScaleView // what it measures; Score unused
+	Sections   []string    // section titles, in order
+	Disclaimer string      // the quiz's, or empty for the default
+	StartURL   string      // where the start form posts
+	KeepDays   int         // how long unfinished answers are kept
 }
 
 // SectionPage is one page of questions.
@@ -100,7 +101,6 @@ type MapView struct {
 
 // ErrorPage is a calm page for anything that went wrong.
 type ErrorPage struct {
-	Status  int
 	Title   string
 	Message string
 	// Action, when set, is a next step to offer instead of going home.
