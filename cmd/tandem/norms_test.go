@@ -1,0 +1,357 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v4"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/scoring"
+	"github.com/tandem-app/tandem/internal/sqlite"
+	"github.com/tandem-app/tandem/internal/tandem"
+)
+
+// normsQuiz has a scale of two items, one reverse-keyed, and a scale of
+// one item, which can have no alpha. Its scales are in block style, like
+// the shipped file's, so that a printed norms block can be pasted in.
+const normsQuiz = `id: tiny-norms
+version: 1
+title: Tiny norms
+scale: {min: 1, max: 5, labels: [a, b, c, d, e]}
+scales:
+  - id: one
+    name: One
+  - id: two
+    name: Two
+sections:
+  - id: s1
+    title: S1
+    items:
+      - {id: i1, text: First, keys: {one: 1}}
+      - {id: i2, text: Second, keys: {one: -1}}
+      - {id: i3, text: Third, keys: {two: 1}}
+results:
+  - {id: any, title: Any, summary: Any}
+`
+
+// printedNorms is the YAML part of the output of tandem norms.
+type printedNorms []struct {
+	ID    string `yaml:"id"`
+	Norms *struct {
+		Mean        *float64 `yaml:"mean"`
+		SD          *float64 `yaml:"sd"`
+		Reliability *float64 `yaml:"reliability"`
+		Source      string   `yaml:"source"`
+	} `yaml:"norms"`
+}
+
+// normsYAML returns the YAML part of stdout, which starts at its first
+// comment line, and checks that it parses.
+func normsYAML(tb testing.TB, stdout string) (string, printedNorms) {
+	tb.Helper()
+	i := strings.Index(stdout, "\n# Norms for ")
+	require.GreaterOrEqual(tb, i, 0, "no YAML in:\n%s", stdout)
+	text := stdout[i+1:]
+	var got printedNorms
+	require.NoError(tb, yaml.Unmarshal([]byte(text), &got), text)
+	return text, got
+}
+
+// normsBlock returns the lines printed under "  - id: scale", which are
+// the norms block to paste under that scale.
+func normsBlock(tb testing.TB, text, scale string) string {
+	tb.Helper()
+	_, after, ok := strings.Cut(text, "  - id: "+scale+"\n")
+	require.True(tb, ok, "no block for %s in:\n%s", scale, text)
+	block, _, _ := strings.Cut(after, "  - id: ")
+	return block
+}
+
+// tableRow returns the fields of the table row of scale.
+func tableRow(tb testing.TB, stdout, scale string) []string {
+	tb.Helper()
+	for _, line := range strings.Split(stdout, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && f[0] == scale {
+			return f
+		}
+	}
+	tb.Fatalf("no table row for %s in:\n%s", scale, stdout)
+	return nil
+}
+
+// normsDatabase creates a database holding, for normsQuiz, three completed
+// attempts and one unfinished, taken through the sqlite package as the
+// server takes them, and returns its path.
+//
+//	attempt   i1 i2 i3   one: i1-1, 6-i2-1   score   two: i3-1   score
+//	A          5  1  4        4 + 4 = 8      100          3        75
+//	B          3  3  2        2 + 2 = 4       50          1        25
+//	C          2  5  3        1 + 0 = 1       12.5        2        50
+//
+// one: mean 162.5/3 = 54.1667. Totals 8, 4, 1 have mean 13/3 and squared
+// deviations 121/9 + 1/9 + 100/9 = 222/9, var 37/3, so SD = 12.5 *
+// sqrt(37/3) = 43.8985. Items: i1 (4, 2, 1) var 7/3, i2 reversed (4, 2, 0)
+// var 4, Σ 19/3; alpha = 2 * (1 - 19/37) = 36/37 = 0.97297.
+// two: mean 50, SD sqrt((625 + 625 + 0) / 2) = 25, one item: no alpha.
+func normsDatabase(tb testing.TB) string {
+	tb.Helper()
+	ctx := context.Background()
+	path := filepath.Join(tb.TempDir(), "tandem.db")
+	db, err := sqlite.Open(ctx, path)
+	require.NoError(tb, err)
+	defer func() { require.NoError(tb, db.Close()) }()
+	q, err := quiz.Parse("tiny-norms.yaml", []byte(normsQuiz))
+	require.NoError(tb, err)
+	require.NoError(tb, db.SaveQuizSource(ctx, q))
+	page := []string{"i1", "i2", "i3"}
+	for _, answers := range []scoring.Answers{
+		{"i1": 5, "i2": 1, "i3": 4},
+		{"i1": 3, "i2": 3, "i3": 2},
+		{"i1": 2, "i2": 5, "i3": 3},
+	} {
+		a, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
+		require.NoError(tb, err)
+		done, err := db.CompleteAttempt(ctx, a.ID, page, answers,
+			func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) })
+		require.NoError(tb, err)
+		require.True(tb, done)
+	}
+	unfinished, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
+	require.NoError(tb, err)
+	require.NoError(tb, db.SaveAnswers(ctx, unfinished.ID, []string{"i1"}, scoring.Answers{"i1": 1}))
+	return path
+}
+
+func TestNorms_Database(t *testing.T) {
+	path := normsDatabase(t)
+	dir := quizFolder(t, map[string]string{"tiny-norms.yaml": normsQuiz})
+
+	check := func(t *testing.T, stdout, stderr string) {
+		assert.Contains(t, stdout, "tiny-norms version 1: 3 completed attempts of version 1 in "+path)
+		assert.Equal(t, []string{"one", "3", "54.17", "43.90", "0.973", "3"}, tableRow(t, stdout, "one"))
+		assert.Equal(t, []string{"two", "3", "50.00", "25.00", "-", "3"}, tableRow(t, stdout, "two"))
+		assert.Contains(t, stderr, "warning: only 3 attempts")
+
+		text, got := normsYAML(t, stdout)
+		require.Len(t, got, 2)
+		one := got[0].Norms
+		require.NotNil(t, one)
+		assert.Equal(t, 54.2, *one.Mean)
+		assert.Equal(t, 43.9, *one.SD)
+		assert.Equal(t, 0.97, *one.Reliability)
+		assert.Regexp(t, `^Tandem database, n = 3 completed attempts \(\d{4}-\d{2}-\d{2}\)$`, one.Source)
+		// A scale of one item has no alpha, so its block is commented
+		// out: the loader requires a reliability.
+		assert.Nil(t, got[1].Norms)
+		two := normsBlock(t, text, "two")
+		assert.Contains(t, two, "    # No norms: Cronbach's alpha is undefined here (the scale has only one item),\n")
+		assert.Contains(t, two, "    #   mean: 50.0\n    #   sd: 25.0\n    #   reliability: none\n")
+	}
+
+	t.Run("OK", func(t *testing.T) {
+		stdout, stderr, err := runOnce(t, []string{"norms", "-db", path, "-quizzes", dir, "tiny-norms"}, env(nil))
+		require.NoError(t, err, stderr)
+		check(t, stdout, stderr)
+	})
+	t.Run("EnvFallbackAndFlagsAfterTheID", func(t *testing.T) {
+		stdout, stderr, err := runOnce(t, []string{"norms", "tiny-norms", "-seed", "9"},
+			env(map[string]string{"TANDEM_DB": path, "TANDEM_QUIZZES": dir}))
+		require.NoError(t, err, stderr)
+		check(t, stdout, stderr)
+	})
+	t.Run("BlockPastesIntoTheQuizFile", func(t *testing.T) {
+		stdout, stderr, err := runOnce(t, []string{"norms", "-db", path, "-quizzes", dir, "tiny-norms"}, env(nil))
+		require.NoError(t, err, stderr)
+		text, _ := normsYAML(t, stdout)
+		pasted := strings.Replace(normsQuiz, "    name: One\n", "    name: One\n"+normsBlock(t, text, "one"), 1)
+		// two's block is commented out: pasting it changes nothing.
+		pasted = strings.Replace(pasted, "    name: Two\n", "    name: Two\n"+normsBlock(t, text, "two"), 1)
+		q, err := quiz.Parse("pasted.yaml", []byte(pasted))
+		require.NoError(t, err, pasted)
+		s, ok := q.ScaleByID("one")
+		require.True(t, ok)
+		require.NotNil(t, s.Norms)
+		assert.Equal(t, 54.2, s.Norms.Mean)
+		assert.Equal(t, 43.9, s.Norms.SD)
+		assert.Equal(t, 0.97, s.Norms.Reliability)
+		assert.True(t, strings.HasPrefix(s.Norms.Source, "Tandem database, n = 3 completed attempts ("), s.Norms.Source)
+		s, ok = q.ScaleByID("two")
+		require.True(t, ok)
+		assert.Nil(t, s.Norms)
+	})
+	t.Run("NoAttempts", func(t *testing.T) {
+		other := strings.Replace(normsQuiz, "version: 1", "version: 2", 1)
+		dir := quizFolder(t, map[string]string{"tiny-norms.yaml": other})
+		stdout, stderr, err := runOnce(t, []string{"norms", "-db", path, "-quizzes", dir, "tiny-norms"}, env(nil))
+		require.NoError(t, err, stderr)
+		assert.Contains(t, stdout, "0 completed attempts of version 2")
+		assert.Equal(t, []string{"one", "0", "-", "-", "-", "0"}, tableRow(t, stdout, "one"))
+		assert.Contains(t, stderr, "warning: only 0 attempts")
+		_, got := normsYAML(t, stdout)
+		require.Len(t, got, 2)
+		assert.Nil(t, got[0].Norms)
+	})
+}
+
+// TestNorms_ShippedNormsAreReproducible checks that the provisional norms
+// in the shipped quiz are exactly what the documented simulation prints.
+func TestNorms_ShippedNormsAreReproducible(t *testing.T) {
+	stdout, stderr, err := runOnce(t, []string{"norms", "-simulate", "2000", "-seed", "1", "relationship-spectrum"}, env(nil))
+	require.NoError(t, err, stderr)
+	assert.NotContains(t, stderr, "warning")
+	assert.Contains(t, stdout, "relationship-spectrum version 1: 2000 simulated respondents (seed 1)")
+	_, got := normsYAML(t, stdout)
+
+	qs, err := loadQuizzes("")
+	require.NoError(t, err)
+	q, err := findQuiz(qs, "relationship-spectrum")
+	require.NoError(t, err)
+	require.Len(t, got, len(q.Scales))
+	for i, s := range q.Scales {
+		assert.Equal(t, s.ID, got[i].ID)
+		p := got[i].Norms
+		require.NotNil(t, p, s.ID)
+		require.NotNil(t, p.Reliability, s.ID)
+		assert.Regexp(t, regexp.MustCompile(`^Provisional: simulated respondents, n = 2000, seed 1 \(\d{4}\); `+
+			"replace with real data using `tandem norms relationship-spectrum`, see docs/norms.md$"), p.Source)
+		switch s.ID {
+		case "codependence", "independence", "interdependence":
+			require.NotNil(t, s.Norms, "%s has no norms in the shipped file", s.ID)
+			assert.Equal(t, s.Norms.Mean, *p.Mean, s.ID)
+			assert.Equal(t, s.Norms.SD, *p.SD, s.ID)
+			assert.Equal(t, s.Norms.Reliability, *p.Reliability, s.ID)
+			assert.True(t, strings.HasPrefix(s.Norms.Source, "Provisional: simulated respondents, n = 2000, seed 1 ("), s.ID)
+		}
+	}
+}
+
+func TestNorms_Simulate(t *testing.T) {
+	// weighted-sleep: 0..4, uneven weights, optional items. The warning
+	// about small samples follows the number of respondents.
+	dir := quizFolder(t, map[string]string{"weighted-sleep.yaml": sleepQuiz(t)})
+	stdout, stderr, err := runOnce(t, []string{"norms", "-quizzes", dir, "-simulate", "20", "weighted-sleep"}, env(nil))
+	require.NoError(t, err, stderr)
+	assert.Contains(t, stderr, "warning: only 20 attempts")
+	_, got := normsYAML(t, stdout)
+	require.Len(t, got, 3)
+	for i, id := range []string{"rest", "worry", "routine"} {
+		assert.Equal(t, id, got[i].ID)
+		require.NotNil(t, got[i].Norms, id)
+		assert.InDelta(t, 50, *got[i].Norms.Mean, 50, id)
+		assert.Greater(t, *got[i].Norms.SD, 0.0, id)
+		tableRow(t, stdout, id)
+	}
+}
+
+func TestNorms_Errors(t *testing.T) {
+	t.Run("ErrUnknownQuiz", func(t *testing.T) {
+		_, _, err := runOnce(t, []string{"norms", "-simulate", "10", "relationship-spectrun"}, env(nil))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `there is no quiz with the id "relationship-spectrun"`)
+		assert.Contains(t, err.Error(), "the quizzes are: relationship-spectrum")
+	})
+	t.Run("ErrDatabaseMissing", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "no", "such.db")
+		stdout, _, err := runOnce(t, []string{"norms", "-db", path, "relationship-spectrum"}, env(nil))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "the database "+path+" does not exist")
+		assert.Empty(t, stdout)
+		_, statErr := os.Stat(filepath.Dir(path))
+		assert.ErrorIs(t, statErr, os.ErrNotExist, "nothing was created")
+	})
+	t.Run("ErrDatabaseMissingFromEnv", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "missing.db")
+		_, _, err := runOnce(t, []string{"norms", "relationship-spectrum"}, env(map[string]string{"TANDEM_DB": path}))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "does not exist")
+		assert.NoFileExists(t, path)
+	})
+	t.Run("ErrUsage", func(t *testing.T) {
+		for _, args := range [][]string{{"norms"}, {"norms", "a", "b"}, {"norms", "-simulate", "x", "relationship-spectrum"}} {
+			_, stderr, err := runOnce(t, args, env(nil))
+			assert.ErrorIs(t, err, errReported, args)
+			assert.Contains(t, stderr, normsUsage, args)
+		}
+	})
+	t.Run("ErrNegativeSimulate", func(t *testing.T) {
+		_, _, err := runOnce(t, []string{"norms", "-simulate", "-5", "relationship-spectrum"}, env(nil))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "-simulate must be a number of respondents")
+	})
+	t.Run("Help", func(t *testing.T) {
+		_, stderr, err := runOnce(t, []string{"norms", "-h"}, env(nil))
+		require.NoError(t, err)
+		assert.Contains(t, stderr, normsUsage)
+		assert.Contains(t, stderr, "-simulate")
+	})
+}
+
+func TestPrintNormsYAML(t *testing.T) {
+	q, err := quiz.Parse("tiny-norms.yaml", []byte(normsQuiz))
+	require.NoError(t, err)
+	source := func(n int) string { return fmt.Sprintf("Pilot's sample: n = %d", n) }
+	tests := []struct {
+		name  string
+		stats scoring.ScaleStats
+		want  string
+	}{
+		{
+			name:  "OK",
+			stats: scoring.ScaleStats{Scale: "one", N: 40, Mean: 48.25, SD: 16.44, Items: 2, AlphaN: 39, Alpha: 0.8249, HasAlpha: true},
+			want: "  - id: one\n    norms:\n      mean: 48.3\n      sd: 16.4\n      reliability: 0.82\n" +
+				"      source: 'Pilot''s sample: n = 40'\n",
+		},
+		{
+			name:  "NegativeAlpha",
+			stats: scoring.ScaleStats{Scale: "one", N: 40, Mean: 48, SD: 16, Items: 2, AlphaN: 40, Alpha: -0.31, HasAlpha: true},
+			want: "  - id: one\n    # No norms: Cronbach's alpha is -0.310, outside 0..1 once rounded,\n" +
+				"    # and norms need a reliability between 0 and 1. Without it, they would be:\n" +
+				"    # norms:\n    #   mean: 48.0\n    #   sd: 16.0\n    #   reliability: none\n" +
+				"    #   source: 'Pilot''s sample: n = 40'\n",
+		},
+		{
+			name:  "AlphaRoundsToOne",
+			stats: scoring.ScaleStats{Scale: "one", N: 40, Mean: 48, SD: 16, Items: 2, AlphaN: 40, Alpha: 0.996, HasAlpha: true},
+			want:  "outside 0..1 once rounded",
+		},
+		{
+			name:  "TooFewCompleteAttempts",
+			stats: scoring.ScaleStats{Scale: "one", N: 40, Mean: 48, SD: 16, Items: 2, AlphaN: 1},
+			want:  "undefined here (only 1 of the attempts answered all 2 of its items; it needs 2)",
+		},
+		{
+			name:  "TotalDoesNotVary",
+			stats: scoring.ScaleStats{Scale: "one", N: 40, Mean: 48, SD: 16, Items: 2, AlphaN: 40},
+			want:  "undefined here (the total of its items is the same in every attempt)",
+		},
+		{
+			name:  "NoSD",
+			stats: scoring.ScaleStats{Scale: "one", N: 1, Mean: 48, Items: 2, AlphaN: 1},
+			want:  "  - id: one\n    # No norms: 1 scores, and norms need an SD above 0.\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			printNormsYAML(&buf, q, []scoring.ScaleStats{tt.stats}, source)
+			_, got := normsYAML(t, "\n"+buf.String())
+			require.Len(t, got, 1)
+			if tt.name == "OK" {
+				require.NotNil(t, got[0].Norms)
+				assert.Equal(t, "Pilot's sample: n = 40", got[0].Norms.Source)
+			} else {
+				assert.Nil(t, got[0].Norms, "commented out")
+			}
+			assert.Contains(t, buf.String(), tt.want)
+		})
+	}
+}

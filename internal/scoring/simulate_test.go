@@ -1,0 +1,107 @@
+package scoring_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/scoring"
+)
+
+// loadShipped parses the shipped questionnaire through the real loader.
+func loadShipped(tb testing.TB) *quiz.Quiz {
+	tb.Helper()
+	path := filepath.Join("..", "..", "quizzes", "relationship-spectrum.yaml")
+	data, err := os.ReadFile(path)
+	require.NoError(tb, err)
+	q, err := quiz.Parse("relationship-spectrum.yaml", data)
+	require.NoError(tb, err)
+	return q
+}
+
+func TestSimulate_Deterministic(t *testing.T) {
+	q := loadWeightedSleep(t)
+	first := scoring.Simulate(q, 200, 42)
+	assert.Equal(t, first, scoring.Simulate(q, 200, 42), "the same seed gives the same answers")
+	assert.NotEqual(t, first, scoring.Simulate(q, 200, 43), "another seed gives other answers")
+	// A larger n only adds people: the first 200 are the same.
+	assert.Equal(t, first, scoring.Simulate(q, 300, 42)[:200])
+	assert.Empty(t, scoring.Simulate(q, 0, 42))
+}
+
+func TestSimulate_ValidAnswers(t *testing.T) {
+	tests := []struct {
+		name string
+		quiz *quiz.Quiz
+	}{
+		{"Shipped", loadShipped(t)},
+		// 0..4, weights 2, 0.5 and -1, optional items.
+		{"WeightedSleep", loadWeightedSleep(t)},
+		{"TwoPointScale", newQuiz(0, 1, []string{"s"}, item("a", key("s", 1)), optional("b", key("s", -3)))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := tt.quiz
+			people := scoring.Simulate(q, 2000, 1)
+			require.Len(t, people, 2000)
+			seen := map[int]bool{}
+			skipped := 0
+			for _, a := range people {
+				// Check refuses answers out of range, unknown items and
+				// missing required items.
+				require.NoError(t, scoring.Check(q, a))
+				for _, it := range q.Items() {
+					v, ok := a[it.ID]
+					if !ok {
+						assert.True(t, it.Optional, "required item %s skipped", it.ID)
+						skipped++
+						continue
+					}
+					seen[v] = true
+				}
+			}
+			for _, v := range q.Scale.Values() {
+				assert.True(t, seen[v], "nobody answered %d", v)
+			}
+			optionals := 0
+			for _, it := range q.Items() {
+				if it.Optional {
+					optionals++
+				}
+			}
+			// About 5% of the optional answers are left out.
+			if optionals > 0 {
+				share := float64(skipped) / float64(2000*optionals)
+				assert.InDelta(t, 0.05, share, 0.015)
+			}
+		})
+	}
+}
+
+// TestSimulate_ShippedQuizIsPlausible checks that the model yields figures
+// like those of a decent short questionnaire on the scales that get norms.
+func TestSimulate_ShippedQuizIsPlausible(t *testing.T) {
+	q := loadShipped(t)
+	stats := scoring.Describe(q, scoring.Simulate(q, 2000, 1))
+	main := map[string]bool{"codependence": true, "independence": true, "interdependence": true}
+	for _, s := range stats {
+		t.Logf("%-16s n=%d mean=%.2f sd=%.2f alpha=%.3f (k=%d, n=%d)", s.Scale, s.N, s.Mean, s.SD, s.Alpha, s.Items, s.AlphaN)
+		if !main[s.Scale] {
+			continue
+		}
+		delete(main, s.Scale)
+		assert.Equal(t, 2000, s.N, s.Scale)
+		assert.Equal(t, 2000, s.AlphaN, s.Scale)
+		assert.True(t, s.HasAlpha, s.Scale)
+		assert.GreaterOrEqual(t, s.Alpha, 0.6, s.Scale)
+		assert.LessOrEqual(t, s.Alpha, 0.95, s.Scale)
+		assert.GreaterOrEqual(t, s.Mean, 25.0, s.Scale)
+		assert.LessOrEqual(t, s.Mean, 75.0, s.Scale)
+		assert.Greater(t, s.SD, 0.0, s.Scale)
+	}
+	assert.Empty(t, main, "main scales missing from the shipped quiz")
+}
