@@ -14,7 +14,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -237,12 +236,7 @@ func validate(files []string, stdout, stderr io.Writer) error {
 	var problems quiz.Problems
 	seen := map[string]string{}
 	for _, name := range files {
-		data, err := readQuizFile(name)
-		if err != nil {
-			problems = append(problems, quiz.Problem{File: name, What: err.Error()})
-			continue
-		}
-		q, err := quiz.Parse(name, data)
+		q, err := quiz.LoadFile(name)
 		var ps quiz.Problems
 		if errors.As(err, &ps) {
 			problems = append(problems, ps...)
@@ -262,22 +256,4 @@ func validate(files []string, stdout, stderr io.Writer) error {
 		return errReported
 	}
 	return nil
-}
-
-func readQuizFile(name string) ([]byte, error) {
-	info, err := os.Stat(name)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, pe.Err
-		}
-		return nil, err
-	}
-	if info.IsDir() {
-		return nil, errors.New("this is a folder; name the quiz files in it, for example DIR/*.yaml")
-	}
-	if info.Size() > quiz.MaxFileSize {
-		return nil, fmt.Errorf("the file is larger than %d KiB; a quiz file is much smaller", quiz.MaxFileSize>>10)
-	}
-	return os.ReadFile(name)
 }

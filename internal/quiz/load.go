@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -17,6 +20,9 @@ import (
 // MaxFileSize bounds a quiz file: far above any real questionnaire, low
 // enough that a wrong file (a log, a database) is refused at once.
 const MaxFileSize = 1 << 20
+
+// MaxWeight bounds the size of an item's weight on a scale.
+const MaxWeight = 1000
 
 // LoadFS loads every *.yaml and *.yml file at the top of fsys, in name
 // order. dir is the folder's name as the person knows it, used in messages.
@@ -35,7 +41,8 @@ func LoadFS(fsys fs.FS, dir string) ([]*Quiz, error) {
 	)
 	for _, e := range entries {
 		ext := path.Ext(e.Name())
-		if e.IsDir() || (ext != ".yaml" && ext != ".yml") {
+		// Hidden files are editors' backups and locks, not quizzes.
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") || (ext != ".yaml" && ext != ".yml") {
 			continue
 		}
 		name := path.Join(dir, e.Name())
@@ -70,10 +77,27 @@ func LoadFS(fsys fs.FS, dir string) ([]*Quiz, error) {
 	return quizzes, nil
 }
 
+// LoadFile reads and parses one quiz file from disk. The error is always a
+// Problems naming the file.
+func LoadFile(path string) (*Quiz, error) {
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	data, err := readFile(os.DirFS(dir), name)
+	if err != nil {
+		return nil, Problems{{File: path, What: errText(err)}}
+	}
+	return Parse(path, data)
+}
+
 func readFile(fsys fs.FS, name string) ([]byte, error) {
 	info, err := fs.Stat(fsys, name)
 	if err != nil {
 		return nil, err
+	}
+	if info.IsDir() {
+		return nil, errors.New("this is a folder; name the quiz files in it, for example DIR/*.yaml")
 	}
 	if info.Size() > MaxFileSize {
 		return nil, fmt.Errorf("the file is larger than %d KiB; a quiz file is much smaller", MaxFileSize>>10)
@@ -351,9 +375,15 @@ func (d *decoder) item(n *yaml.Node, what string, itemAt map[string]*yaml.Node, 
 		field{"keys", true, func(v *yaml.Node) {
 			seen := d.pairs(v, what+" keys", func(k, w *yaml.Node) {
 				weight, ok := d.number(w, fmt.Sprintf("the weight of %q", k.Value))
-				if ok && weight == 0 {
+				switch {
+				case ok && weight == 0:
 					d.problem(w, "use 1 (agreeing raises the scale) or -1 (agreeing lowers it), or remove the key",
 						"the weight of %q is 0", k.Value)
+				case ok && math.Abs(weight) > MaxWeight:
+					// Weights only matter relative to each other; huge ones
+					// would overflow the sums and lose the score.
+					d.problem(w, fmt.Sprintf("weights are relative: use numbers such as 1, 2 or 0.5, at most %d", MaxWeight),
+						"the weight of %q is %v", k.Value, weight)
 				}
 				st.refs = append(st.refs, scaleRef{k, k.Value, "the keys of " + what})
 				st.keyed[k.Value] = true

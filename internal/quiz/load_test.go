@@ -587,6 +587,12 @@ var problemCases = []problemCase{
 		want:  []string{`q.yaml:22:23: the weight of "apart" should be a number, not the number -.inf — ` + fixNumber},
 	},
 	{
+		name:  "WeightHuge",
+		edits: []string{"{apart: 0.5}", "{apart: -1e308}"},
+		want: []string{`q.yaml:22:23: the weight of "apart" is -1e+308 — ` +
+			"weights are relative: use numbers such as 1, 2 or 0.5, at most 1000"},
+	},
+	{
 		name:  "KeyUndeclaredScale",
 		edits: []string{"{apart: 0.5}", "{apart: 0.5, clsoe: 1}"},
 		want: []string{`q.yaml:22:28: scale "clsoe" in the keys of item "a2" is not declared — ` +
@@ -1135,6 +1141,8 @@ func TestLoadFS(t *testing.T) {
 				"shouting.YAML":   {Data: []byte("id: [")},
 				"sub/deep.yaml":   {Data: []byte("id: [")},
 				"folder.yaml/x.y": {Data: []byte("id: [")},
+				".#c.yaml":        {Data: []byte("id: [")},
+				".hidden.yml":     {Data: []byte("id: [")},
 			},
 			wantIDs: []string{"a", "b", "c"},
 		},
