@@ -17,9 +17,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,6 +34,10 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // a second signal during the drain ends the process at once
+	}()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, errReported) {
 			fmt.Fprintln(os.Stderr, "tandem:", err)
@@ -67,6 +73,7 @@ type Config struct {
 	DB        string
 	Quizzes   string // folder of quiz files; empty for the shipped ones
 	LogFormat string // text or json
+	BaseURL   string // where people reach the server; empty: as each request says
 	DraftDays int
 	// DrainDelay is how long /healthz answers 503 before the listener
 	// closes, so a load balancer notices and sends no new requests.
@@ -98,6 +105,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	fs.DurationVar(&cfg.DrainDelay, "drain-delay", drainDelay,
 		"on shutdown, how long /healthz answers 503 before the server stops accepting (TANDEM_DRAIN_DELAY)")
+	fs.StringVar(&cfg.BaseURL, "base-url", env("TANDEM_BASE_URL", ""),
+		"public address behind a reverse proxy, such as https://tandem.example: private links use it, and cookies are Secure when it is https (TANDEM_BASE_URL)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -106,6 +115,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (to check quiz files, run: tandem validate FILE...)", fs.Arg(0))
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+			return cfg, fmt.Errorf("-base-url must be a scheme and host such as https://tandem.example, not %q", cfg.BaseURL)
+		}
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, fmt.Errorf("-log-format must be text or json, not %q", cfg.LogFormat)
@@ -151,7 +167,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		}
 	}()
 	draftAge := time.Duration(cfg.DraftDays) * 24 * time.Hour
-	srv, err := web.New(ctx, web.Config{Quizzes: qs, Store: db, Logger: log, DraftLifetime: draftAge})
+	srv, err := web.New(ctx, web.Config{Quizzes: qs, Store: db, Logger: log, DraftLifetime: draftAge, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return err
 	}
@@ -196,6 +212,10 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownIn)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
+		// Requests still running after the grace period are cut off
+		// before the database closes under them.
+		_ = hs.Close()
+		<-served
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {

@@ -467,6 +467,8 @@ func TestRun_BadFlags(t *testing.T) {
 		{"StrayArgument", []string{"serve"}, nil, `unexpected argument "serve"`},
 		{"LogFormatXML", []string{"-log-format", "xml"}, nil, `-log-format must be text or json, not "xml"`},
 		{"LogFormatXMLFromEnv", nil, map[string]string{"TANDEM_LOG_FORMAT": "xml"}, `-log-format must be text or json, not "xml"`},
+		{"BaseURLWithPath", []string{"-base-url", "https://tandem.example/app"}, nil, `-base-url must be a scheme and host`},
+		{"BaseURLNoScheme", nil, map[string]string{"TANDEM_BASE_URL": "tandem.example"}, `-base-url must be a scheme and host`},
 		{"DrainDelayFromEnv", nil, map[string]string{"TANDEM_DRAIN_DELAY": "soon"}, `TANDEM_DRAIN_DELAY: time: invalid duration "soon"`},
 	}
 	for _, tt := range tests {

@@ -27,14 +27,21 @@ type attemptAt struct {
 	quiz    *quiz.Quiz
 }
 
-// loadAttempt finds the attempt named by the URL's token. Malformed and
-// unknown tokens are both ENOTFOUND.
-func (s *Server) loadAttempt(r *http.Request) (*attemptAt, error) {
+// findByToken returns the URL's token and the attempt it opens. Malformed
+// and unknown tokens are both ENOTFOUND, so neither tells anything.
+func (s *Server) findByToken(r *http.Request) (string, *tandem.Attempt, error) {
 	token := chi.URLParam(r, "token")
 	if !tandem.ValidToken(token) {
-		return nil, errNotFound
+		return "", nil, errNotFound
 	}
 	a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(token))
+	return token, a, err
+}
+
+// loadAttempt finds the attempt named by the URL's token, with the quiz it
+// is taken on when it is unfinished.
+func (s *Server) loadAttempt(r *http.Request) (*attemptAt, error) {
+	token, a, err := s.findByToken(r)
 	if err != nil {
 		return nil, err
 	}
@@ -139,22 +146,20 @@ func (s *Server) handleSectionSave(w http.ResponseWriter, r *http.Request) error
 		s.render(w, r, http.StatusUnprocessableEntity, s.sectionView(r, at, n, sec, form.answers, problems))
 		return nil
 	}
-	ctx := r.Context()
-	switch {
-	case form.nav == navBack:
-		if err := s.store.SaveAnswers(ctx, at.attempt.ID, itemIDs(sec), form.answers); err != nil {
-			return s.savedElsewhere(w, r, at, err)
-		}
-		http.Redirect(w, r, sectionURL(at.token, max(n-1, 1)), http.StatusSeeOther)
-		return nil
-	case n < len(at.quiz.Sections):
-		if err := s.store.SaveAnswers(ctx, at.attempt.ID, itemIDs(sec), form.answers); err != nil {
-			return s.savedElsewhere(w, r, at, err)
-		}
-		http.Redirect(w, r, sectionURL(at.token, n+1), http.StatusSeeOther)
-		return nil
+	next := n + 1
+	if form.nav == navBack {
+		next = max(n-1, 1)
+	} else if n == len(at.quiz.Sections) {
+		return s.finish(w, r, at, sec, form.answers)
 	}
-	return s.finish(w, r, at, sec, form.answers)
+	if err := s.store.SaveAnswers(r.Context(), at.attempt.ID, itemIDs(sec), form.answers); err != nil {
+		return s.savedElsewhere(w, r, at, err)
+	}
+	// Unfinished answers are kept for a while after their last change:
+	// so is the cookie that finds them again.
+	s.setDraftCookie(w, r, at.quiz.ID, at.token)
+	http.Redirect(w, r, sectionURL(at.token, next), http.StatusSeeOther)
+	return nil
 }
 
 // finish completes the attempt from its last page. Whether every required
@@ -175,7 +180,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, at *attemptAt, s
 	case err != nil:
 		return s.savedElsewhere(w, r, at, err)
 	}
-	clearDraftCookie(w, r, q.ID)
+	s.clearDraftCookie(w, r, q.ID)
 	http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -76,6 +77,11 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "5")
 	}
 	ctx := r.Context()
+	if strings.HasSuffix(routePattern(r), ".json") {
+		// Scripts that asked for JSON get their error as JSON.
+		_ = writeJSON(w, p.status, map[string]string{"error": views.T(ctx, p.title)})
+		return
+	}
 	page := views.ErrorPage{
 		Title:   views.T(ctx, p.title),
 		Message: views.T(ctx, p.message),

@@ -67,14 +67,22 @@ func newEnv(tb testing.TB, qs ...*quiz.Quiz) *env {
 // already hold data from an earlier server.
 func newEnvAt(tb testing.TB, path string, qs ...*quiz.Quiz) *env {
 	tb.Helper()
-	if len(qs) == 0 {
-		qs = shipped(tb)
+	return newEnvConfig(tb, path, web.Config{Quizzes: qs})
+}
+
+// newEnvConfig starts a server built from cfg on the database at path;
+// cfg's store is that database, and its quizzes default to the shipped ones.
+func newEnvConfig(tb testing.TB, path string, cfg web.Config) *env {
+	tb.Helper()
+	if len(cfg.Quizzes) == 0 {
+		cfg.Quizzes = shipped(tb)
 	}
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, path)
 	require.NoError(tb, err)
 	db.Now = func() time.Time { return testClock }
-	s, err := web.New(ctx, web.Config{Quizzes: qs, Store: db})
+	cfg.Store = db
+	s, err := web.New(ctx, cfg)
 	require.NoError(tb, err)
 	srv := httptest.NewServer(s.Handler())
 	e := &env{t: tb, srv: srv, web: s, db: db, dbPath: path}

@@ -91,13 +91,13 @@ func draftCookie(quizID string) string { return "tandem_draft_" + quizID }
 func (s *Server) setDraftCookie(w http.ResponseWriter, r *http.Request, quizID, token string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: draftCookie(quizID), Value: token, Path: "/",
-		MaxAge: int(s.draftAge.Seconds()), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		MaxAge: int(s.draftAge.Seconds()), HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
-func clearDraftCookie(w http.ResponseWriter, r *http.Request, quizID string) {
+func (s *Server) clearDraftCookie(w http.ResponseWriter, r *http.Request, quizID string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: draftCookie(quizID), Value: "", Path: "/",
-		MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		MaxAge: -1, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }

@@ -281,3 +281,19 @@ func TestFinish_AnswerRemovedByAnotherTab(t *testing.T) {
 	assert.False(t, after.Completed())
 	assert.Equal(t, scoring.Answers{"n2": 2, "n3": 2, "d1": 1, "d3": 1}, after.Answers, "the last page was kept")
 }
+
+// TestBaseURL: behind a reverse proxy that ends TLS, private links use the
+// public address and cookies are Secure.
+func TestBaseURL(t *testing.T) {
+	e := newEnvConfig(t, filepath.Join(t.TempDir(), "t.db"), web.Config{BaseURL: "https://tandem.example/"})
+	r := e.post("/quizzes/"+spectrumQuiz+"/attempts", nil)
+	require.Equal(t, http.StatusSeeOther, r.status)
+	assert.Contains(t, r.header.Get("Set-Cookie"), "; Secure")
+	token := strings.Split(r.location, "/")[2]
+
+	// Over plain http the test client drops the Secure cookie; the quiz
+	// needs none, as its token is in the URL.
+	e.answerAll(token, func(string) (int, bool) { return 2, true })
+	page := e.get("/results/" + token)
+	assert.Equal(t, "https://tandem.example/results/"+token, attr(find(t, page.doc, byTestID("result-url")), "value"))
+}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/tandem"
 	"github.com/tandem-app/tandem/web/views"
@@ -24,11 +22,7 @@ type completedAttempt struct {
 // loadResult finds the completed attempt named by the URL's token. An
 // unfinished one is sent back to its pages (redirect is true).
 func (s *Server) loadResult(w http.ResponseWriter, r *http.Request) (_ *completedAttempt, redirected bool, _ error) {
-	token := chi.URLParam(r, "token")
-	if !tandem.ValidToken(token) {
-		return nil, false, errNotFound
-	}
-	a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(token))
+	token, a, err := s.findByToken(r)
 	if err != nil {
 		return nil, false, err
 	}
@@ -60,7 +54,7 @@ func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error 
 		NextSteps:   c.result.NextSteps,
 		Disclaimer:  q.Disclaimer,
 		CompletedAt: a.CompletedAt,
-		URL:         absoluteURL(r, resultURL(c.token)),
+		URL:         s.absoluteURL(r, resultURL(c.token)),
 		JSONURL:     resultURL(c.token) + ".json",
 	}
 	for _, sc := range out.Scales {
@@ -93,8 +87,9 @@ type resultJSON struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`
 	} `json:"result"`
-	// Spectrum is null when the quiz draws none.
-	Spectrum *struct {
+	Spectrum struct {
+		// Position is null when the quiz draws no spectrum or a pole
+		// has no score.
 		Position *float64 `json:"position"`
 	} `json:"spectrum"`
 }
@@ -120,16 +115,17 @@ func (s *Server) handleResultJSON(w http.ResponseWriter, r *http.Request) error 
 		doc.Scales[sc.Scale] = scaleJSON{Name: scaleName(q, sc.Scale), Score: sc.Score, Answered: sc.Answered, Items: sc.Items}
 	}
 	doc.Result.ID, doc.Result.Title = c.result.ID, c.result.Title
-	if q.Spectrum != nil {
-		doc.Spectrum = &struct {
-			Position *float64 `json:"position"`
-		}{a.Outcome.Position}
-	}
-	body, err := json.MarshalIndent(doc, "", "  ")
+	doc.Spectrum.Position = a.Outcome.Position
+	return writeJSON(w, http.StatusOK, doc)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	body, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
 	return nil
 }
@@ -151,14 +147,4 @@ func paragraphs(body string) []string {
 		}
 	}
 	return out
-}
-
-// absoluteURL makes a path into a full URL for the person to keep, from
-// the host they reached us by.
-func absoluteURL(r *http.Request, path string) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + path
 }

@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,6 +42,10 @@ type Config struct {
 	// DraftLifetime is how long an unfinished attempt is kept after its
 	// last change; the resume cookie lives as long.
 	DraftLifetime time.Duration
+	// BaseURL, such as https://tandem.example, is where people reach the
+	// server; private links are built from it, and cookies are Secure when
+	// it is https. Empty: the address each request came to.
+	BaseURL string
 }
 
 // Server holds what the handlers share.
@@ -52,6 +58,7 @@ type Server struct {
 	bundle   *i18n.Bundle
 	assets   *assets
 	draftAge time.Duration
+	baseURL  string
 	draining atomic.Bool
 }
 
@@ -74,6 +81,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		bundle:   bundle,
 		assets:   assets,
 		draftAge: cfg.DraftLifetime,
+		baseURL:  strings.TrimSuffix(cfg.BaseURL, "/"),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -108,6 +116,24 @@ func loadCatalogues() (*i18n.Bundle, error) {
 		}
 	}
 	return bundle, nil
+}
+
+// absoluteURL makes a path into a full URL for the person to keep.
+func (s *Server) absoluteURL(r *http.Request, path string) string {
+	if s.baseURL != "" {
+		return s.baseURL + path
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
+}
+
+// secure reports whether cookies must be Secure: when people reach the
+// server over https, directly or through a proxy named by BaseURL.
+func (s *Server) secure(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(s.baseURL, "https://")
 }
 
 // quizForAttempt returns the quiz an attempt was scored with: the loaded
