@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"encoding/json"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,6 +14,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/internal/web"
 )
 
 const spectrumQuiz = "relationship-spectrum"
@@ -320,4 +325,46 @@ func TestMethodNotAllowed_SaysWhatIs(t *testing.T) {
 	req, err = http.NewRequest(http.MethodPut, e.srv.URL+"/quizzes/"+spectrumQuiz+"/attempts", nil)
 	require.NoError(t, err)
 	assert.Equal(t, "POST", e.do(e.client, req).header.Get("Allow"))
+}
+
+// syncBuffer collects log output from the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestLogs_NoTokensNoAnswers takes a quiz, including a refused page, and
+// checks that the log has a line per request but no token and no answer.
+func TestLogs_NoTokensNoAnswers(t *testing.T) {
+	var logs syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e := newEnvConfig(t, filepath.Join(t.TempDir(), "t.db"), web.Config{Logger: logger})
+	token := e.start(spectrumQuiz)
+	page := e.get("/attempts/" + token + "/1")
+	ids := itemIDsOf(page)
+	require.Equal(t, http.StatusUnprocessableEntity, e.post("/attempts/"+token+"/1", pageForm(t, page, "next", map[string]int{ids[0]: 4})).status)
+	e.answerAll(token, func(string) (int, bool) { return 4, true })
+	e.get("/results/" + token)
+	e.get("/results/" + token + ".json")
+	e.get("/results/" + tandem.NewToken())
+
+	out := logs.String()
+	assert.Contains(t, out, `"route":"/results/{token}"`, "requests are logged by route")
+	assert.NotContains(t, out, token)
+	for _, id := range ids {
+		assert.NotContains(t, out, `"`+id+`"`, "item ids (and so answers) stay out of the log")
+	}
+	assert.NotContains(t, out, "_section")
 }
