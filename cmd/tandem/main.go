@@ -1,11 +1,12 @@
 // Command tandem serves the Tandem questionnaires, and checks quiz files
 // for their authors:
 //
-//	tandem [-addr :8080] [-db data/tandem.db] [-quizzes DIR] [-log-format text|json]
+//	tandem [-addr :8080] [-db data/tandem.db] [-quizzes DIR] [-log-format text|json] [-base-url URL]
 //	tandem validate FILE...
+//	tandem norms [-simulate N] QUIZ-ID
 //
 // Every flag has an environment variable of the same meaning (TANDEM_ADDR,
-// TANDEM_DB, TANDEM_QUIZZES, TANDEM_LOG_FORMAT); the flag wins.
+// TANDEM_DB, TANDEM_QUIZZES, TANDEM_LOG_FORMAT, ...); the flag wins.
 package main
 
 import (
