@@ -26,7 +26,8 @@ type twin struct {
 		ID      string `json:"id"`
 		Version int    `json:"version"`
 	} `json:"quiz"`
-	Scales map[string]struct {
+	CompletedAt string `json:"completed_at"`
+	Scales      map[string]struct {
 		Score    *float64 `json:"score"`
 		Answered int      `json:"answered"`
 		Items    int      `json:"items"`

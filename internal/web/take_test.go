@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"encoding/json"
 	"log/slog"
 	"math"
 	"net/http"
@@ -93,29 +92,10 @@ func TestTakeQuiz(t *testing.T) {
 	assert.Equal(t, "application/json", attr(alt, "type"))
 	assert.Equal(t, "/results/"+token+".json", attr(alt, "href"))
 
-	twin := e.get(attr(alt, "href"))
-	require.Equal(t, http.StatusOK, twin.status)
-	assert.Equal(t, "application/json; charset=utf-8", twin.header.Get("Content-Type"))
-	var doc struct {
-		Quiz struct {
-			ID      string `json:"id"`
-			Version int    `json:"version"`
-		} `json:"quiz"`
-		CompletedAt string `json:"completed_at"`
-		Scales      map[string]struct {
-			Score    *float64 `json:"score"`
-			Answered int      `json:"answered"`
-			Items    int      `json:"items"`
-		} `json:"scales"`
-		Result struct {
-			ID    string `json:"id"`
-			Title string `json:"title"`
-		} `json:"result"`
-		Spectrum struct {
-			Position *float64 `json:"position"`
-		} `json:"spectrum"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(twin.body), &doc))
+	raw := e.get(attr(alt, "href"))
+	require.Equal(t, http.StatusOK, raw.status)
+	assert.Equal(t, "application/json; charset=utf-8", raw.header.Get("Content-Type"))
+	doc := e.twin(token)
 	assert.Equal(t, spectrumQuiz, doc.Quiz.ID)
 	assert.Equal(t, 1, doc.Quiz.Version)
 	assert.Equal(t, "2026-11-21T10:00:00Z", doc.CompletedAt)
