@@ -120,10 +120,11 @@ func normsDatabase(tb testing.TB) string {
 	} {
 		a, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 		require.NoError(tb, err)
-		done, err := db.CompleteAttempt(ctx, a.ID, page, answers,
-			func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) })
+		c, err := db.CompleteAttempt(ctx, a.ID, page, answers,
+			func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) },
+			tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 		require.NoError(tb, err)
-		require.True(tb, done)
+		require.True(tb, c.Done)
 	}
 	unfinished, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 	require.NoError(tb, err)

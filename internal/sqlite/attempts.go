@@ -71,17 +71,19 @@ func (db *DB) FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem
 
 // findAttempt reads one attempt and everything that belongs to it inside
 // one transaction, so the parts agree with each other.
-func findAttempt(ctx context.Context, tx *sql.Tx, where string, arg any) (*tandem.Attempt, error) {
+func findAttempt(ctx context.Context, tx *sql.Tx, where string, args ...any) (*tandem.Attempt, error) {
 	var (
 		a                 tandem.Attempt
 		created, updated  string
 		completed, result sql.NullString
 		position          sql.NullFloat64
+		person            sql.NullInt64
 	)
-	err := tx.QueryRowContext(ctx, `SELECT id, quiz_id, quiz_version, quiz_hash, status,
-		created_at, updated_at, completed_at, result_id, position FROM attempts WHERE `+where, arg).
-		Scan(&a.ID, &a.QuizID, &a.QuizVersion, &a.QuizHash, &a.Status,
+	err := tx.QueryRowContext(ctx, `SELECT id, quiz_id, quiz_version, quiz_hash, status, person_id,
+		created_at, updated_at, completed_at, result_id, position FROM attempts WHERE `+where, args...).
+		Scan(&a.ID, &a.QuizID, &a.QuizVersion, &a.QuizHash, &a.Status, &person,
 			&created, &updated, &completed, &result, &position)
+	a.PersonID = person.Int64
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tandem.Errorf(tandem.ENOTFOUND, "There is nothing at this address.")
 	}
@@ -204,15 +206,17 @@ func (db *DB) saveAnswers(ctx context.Context, tx *sql.Tx, attemptID int64, page
 	return err
 }
 
-// CompleteAttempt saves the last page's answers like SaveAnswers, then
-// scores all of the attempt's answers with score and stores the outcome,
-// all in one transaction: either the attempt is complete with its outcome,
-// or nothing changed. When the attempt was already completed (a form sent
-// twice) it changes nothing and returns done = false with no error. An
-// error from score is returned as is, after rolling back.
+// CompleteAttempt saves the last page's answers like SaveAnswers, scores
+// all of the attempt's answers with score, stores the outcome and puts the
+// attempt in its owner's history, all in one transaction: either the
+// attempt is complete with its outcome, or nothing changed. When the
+// attempt was already completed (a form sent twice) it changes nothing and
+// returns a Completion with Done false. An error from score is returned as
+// is, after rolling back.
 func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers,
-	score func(scoring.Answers) (scoring.Outcome, error)) (done bool, err error) {
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	score func(scoring.Answers) (scoring.Outcome, error), owner tandem.Owner) (tandem.Completion, error) {
+	var c tandem.Completion
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := checkInProgress(ctx, tx, attemptID); err != nil {
 			return err
 		}
@@ -233,16 +237,44 @@ func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, pageItems []
 				return err
 			}
 		}
+		if c.PersonID, c.NewPerson, err = db.resolveOwner(ctx, tx, owner); err != nil {
+			return err
+		}
 		now := db.now()
 		_, err = tx.ExecContext(ctx, `UPDATE attempts SET status = ?, completed_at = ?, updated_at = ?,
-			result_id = ?, position = ? WHERE id = ?`,
-			tandem.StatusCompleted, now, now, out.Result, nullFloat(out.Position), attemptID)
+			result_id = ?, position = ?, person_id = ? WHERE id = ?`,
+			tandem.StatusCompleted, now, now, out.Result, nullFloat(out.Position), c.PersonID, attemptID)
 		return err
 	})
 	if errors.Is(err, errCompleted) {
-		return false, nil
+		return tandem.Completion{}, nil
 	}
-	return err == nil, err
+	c.Done = err == nil
+	return c, err
+}
+
+// resolveOwner returns the person an attempt joins: owner.PersonID when
+// that person still exists (they may have deleted everything in another
+// tab), otherwise a new person with owner.NewTokenHash.
+func (db *DB) resolveOwner(ctx context.Context, tx *sql.Tx, owner tandem.Owner) (int64, bool, error) {
+	if owner.PersonID != 0 {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM people WHERE id = ?`, owner.PersonID).Scan(&n); err != nil {
+			return 0, false, err
+		}
+		if n == 1 {
+			return owner.PersonID, false, nil
+		}
+	}
+	if len(owner.NewTokenHash) == 0 {
+		return 0, false, errors.New("complete attempt: no owner and no token for a new one")
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO people (token_hash, created_at) VALUES (?, ?)`, owner.NewTokenHash, db.now())
+	if err != nil {
+		return 0, false, err
+	}
+	id, err := res.LastInsertId()
+	return id, true, err
 }
 
 func nullFloat(f *float64) sql.NullFloat64 {

@@ -84,10 +84,11 @@ func takeNormsQuiz(tb testing.TB, db *sqlite.DB, q *quiz.Quiz, answers scoring.A
 		require.NoError(tb, db.SaveAnswers(ctx, a.ID, page, answers))
 		return
 	}
-	done, err := db.CompleteAttempt(ctx, a.ID, page, answers,
-		func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) })
+	c, err := db.CompleteAttempt(ctx, a.ID, page, answers,
+		func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) },
+		tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 	require.NoError(tb, err)
-	require.True(tb, done)
+	require.True(tb, c.Done)
 }
 
 func TestDB_CompletedAnswers(t *testing.T) {

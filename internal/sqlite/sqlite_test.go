@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/tandem-app/tandem/internal/scoring"
 	"github.com/tandem-app/tandem/internal/sqlite"
 	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/migrations"
 )
 
 var clock = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
@@ -87,14 +89,18 @@ func TestOpen(t *testing.T) {
 		_, err := os.Stat(path)
 		require.NoError(t, err)
 		raw := rawDB(t, path)
+		files, err := fs.Glob(migrations.FS, "*.sql")
+		require.NoError(t, err)
+		require.NotEmpty(t, files)
 		assert.Equal(t, 1, count(t, raw, `SELECT count(*) FROM schema_migrations WHERE name = '0001_init.sql'`))
+		assert.Equal(t, len(files), count(t, raw, `SELECT count(*) FROM schema_migrations`))
 		require.NoError(t, db.Close())
 
 		// Opening again applies nothing twice and keeps the data.
 		again, err := sqlite.Open(context.Background(), path)
 		require.NoError(t, err)
 		defer again.Close()
-		assert.Equal(t, 1, count(t, raw, `SELECT count(*) FROM schema_migrations`))
+		assert.Equal(t, len(files), count(t, raw, `SELECT count(*) FROM schema_migrations`))
 	})
 
 	t.Run("PragmasOnEveryConnection", func(t *testing.T) {
@@ -174,9 +180,10 @@ func TestAttempt_Lifecycle(t *testing.T) {
 	})
 
 	t.Run("CompleteFailsWithoutWritingWhenScoringFails", func(t *testing.T) {
-		done, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 3}, score(q))
+		c, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 3}, score(q), tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 		require.Error(t, err) // i2 is required and missing
-		assert.False(t, done)
+		assert.False(t, c.Done)
+		assert.Equal(t, 0, count(t, raw, `SELECT count(*) FROM people`), "no person for a failed completion")
 		got, err := db.FindAttemptByToken(ctx, tandem.HashToken(token))
 		require.NoError(t, err)
 		assert.Equal(t, scoring.Answers{"i1": 5}, got.Answers, "the last page's answers were rolled back")
@@ -185,9 +192,15 @@ func TestAttempt_Lifecycle(t *testing.T) {
 
 	t.Run("Complete", func(t *testing.T) {
 		require.NoError(t, db.SaveAnswers(ctx, a.ID, []string{"i1", "i2"}, scoring.Answers{"i1": 5, "i2": 2}))
-		done, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 2}, score(q))
+		owner := tandem.NewToken()
+		c, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 2}, score(q),
+			tandem.Owner{NewTokenHash: tandem.HashToken(owner)})
 		require.NoError(t, err)
-		assert.True(t, done)
+		assert.True(t, c.Done)
+		assert.True(t, c.NewPerson)
+		p, err := db.FindPersonByToken(ctx, tandem.HashToken(owner))
+		require.NoError(t, err)
+		assert.Equal(t, c.PersonID, p.ID)
 
 		got, err := db.FindAttemptByToken(ctx, tandem.HashToken(token))
 		require.NoError(t, err)
@@ -208,9 +221,10 @@ func TestAttempt_Lifecycle(t *testing.T) {
 	})
 
 	t.Run("CompleteTwiceChangesNothing", func(t *testing.T) {
-		done, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 5}, score(q))
+		c, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 5}, score(q), tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 		require.NoError(t, err)
-		assert.False(t, done)
+		assert.False(t, c.Done)
+		assert.Equal(t, 1, count(t, raw, `SELECT count(*) FROM people`), "a repeated form makes no person")
 		assert.Equal(t, 2, count(t, raw, `SELECT value FROM answers WHERE item_id = 'i3'`))
 		assert.Equal(t, 2, count(t, raw, `SELECT count(*) FROM scale_scores`))
 	})
@@ -237,9 +251,9 @@ func TestCompleteAttempt_Concurrent(t *testing.T) {
 	completed := 0
 	for range 10 {
 		wg.Go(func() {
-			done, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 4}, score(q))
+			c, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 4}, score(q), tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 			assert.NoError(t, err)
-			if done {
+			if c.Done {
 				mu.Lock()
 				completed++
 				mu.Unlock()
@@ -265,7 +279,7 @@ func TestDeleteStaleAttempts(t *testing.T) {
 	finished, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 	require.NoError(t, err)
 	require.NoError(t, db.SaveAnswers(ctx, finished.ID, []string{"i1", "i2"}, scoring.Answers{"i1": 3, "i2": 3}))
-	_, err = db.CompleteAttempt(ctx, finished.ID, nil, nil, score(q))
+	_, err = db.CompleteAttempt(ctx, finished.ID, nil, nil, score(q), tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 	require.NoError(t, err)
 
 	db.Now = func() time.Time { return clock.Add(8 * 24 * time.Hour) }

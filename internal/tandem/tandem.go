@@ -61,6 +61,7 @@ type Attempt struct {
 	QuizVersion int
 	QuizHash    string // hex SHA-256 of the quiz file it is scored with
 	Status      string
+	PersonID    int64 // whose history it belongs to; 0 while in progress
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	CompletedAt time.Time // zero while in progress
@@ -73,3 +74,38 @@ type Attempt struct {
 
 // Completed reports whether the attempt has been scored.
 func (a *Attempt) Completed() bool { return a.Status == StatusCompleted }
+
+// Took is how long the attempt took from start to finish; 0 while in
+// progress.
+func (a *Attempt) Took() time.Duration {
+	if a.CompletedAt.IsZero() {
+		return 0
+	}
+	return a.CompletedAt.Sub(a.CreatedAt)
+}
+
+// Person is someone with a history of attempts, known only by the hash of
+// the secret link to their personal page.
+type Person struct {
+	ID        int64
+	CreatedAt time.Time
+}
+
+// Completion says what completing an attempt did.
+type Completion struct {
+	// Done is false when the attempt had already been completed (a form
+	// sent twice): nothing changed.
+	Done bool
+	// PersonID is whose history the attempt is in; NewPerson is true when
+	// that person was created for it, from Owner.NewTokenHash.
+	PersonID  int64
+	NewPerson bool
+}
+
+// Owner says whose history a completed attempt joins: the person PersonID
+// when it is set and still exists, otherwise a new person reached by the
+// token whose hash is NewTokenHash.
+type Owner struct {
+	PersonID     int64
+	NewTokenHash []byte
+}

@@ -170,8 +170,15 @@ func (s *Server) handleSectionSave(w http.ResponseWriter, r *http.Request) error
 func (s *Server) finish(w http.ResponseWriter, r *http.Request, at *attemptAt, sec quiz.Section, answers scoring.Answers) error {
 	ctx := r.Context()
 	q := at.quiz
-	_, err := s.store.CompleteAttempt(ctx, at.attempt.ID, itemIDs(sec), answers,
-		func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) })
+	// The attempt joins this browser's history, or starts a new one whose
+	// link only this response hands out.
+	newToken := tandem.NewToken()
+	owner := tandem.Owner{NewTokenHash: tandem.HashToken(newToken)}
+	if _, p, ok := s.personFromCookie(r); ok {
+		owner.PersonID = p.ID
+	}
+	c, err := s.store.CompleteAttempt(ctx, at.attempt.ID, itemIDs(sec), answers,
+		func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) }, owner)
 	switch {
 	case errors.Is(err, scoring.ErrIncomplete):
 		return s.showIncomplete(w, r, at, sec, answers)
@@ -181,6 +188,9 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, at *attemptAt, s
 		return s.savedElsewhere(w, r, at, err)
 	}
 	s.clearDraftCookie(w, r, q.ID)
+	if c.NewPerson {
+		s.setPersonCookie(w, r, newToken)
+	}
 	http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
 	return nil
 }

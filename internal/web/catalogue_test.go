@@ -63,7 +63,7 @@ func TestCatalogue(t *testing.T) {
 // looksLikeMessage tells message ids from other dotted strings in code,
 // such as file names.
 func looksLikeMessage(id string) bool {
-	for _, ext := range []string{".css", ".svg", ".json", ".yaml", ".go", ".db"} {
+	for _, ext := range []string{".css", ".svg", ".js", ".json", ".csv", ".yaml", ".go", ".db"} {
 		if strings.HasSuffix(id, ext) {
 			return false
 		}

@@ -11,11 +11,14 @@ import (
 )
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
-	cards := make([]views.QuizCard, len(s.quizzes))
-	for i, q := range s.quizzes {
-		cards[i] = s.quizCard(r, q)
+	h := views.HomePage{Forgotten: r.URL.Query().Get("forgotten") == "1"}
+	for _, q := range s.quizzes {
+		h.Quizzes = append(h.Quizzes, s.quizCard(r, q))
 	}
-	s.render(w, r, http.StatusOK, views.Home(cards))
+	if token, _, ok := s.personFromCookie(r); ok {
+		h.MeURL = personURL(token)
+	}
+	s.render(w, r, http.StatusOK, views.Home(h))
 	return nil
 }
 

@@ -241,9 +241,9 @@ type racingStore struct {
 }
 
 func (s racingStore) CompleteAttempt(ctx context.Context, id int64, page []string, answers scoring.Answers,
-	score func(scoring.Answers) (scoring.Outcome, error)) (bool, error) {
+	score func(scoring.Answers) (scoring.Outcome, error), owner tandem.Owner) (tandem.Completion, error) {
 	s.before()
-	return s.DB.CompleteAttempt(ctx, id, page, answers, score)
+	return s.DB.CompleteAttempt(ctx, id, page, answers, score, owner)
 }
 
 // TestFinish_AnswerRemovedByAnotherTab: between the last page's checks and

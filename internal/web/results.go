@@ -7,45 +7,65 @@ import (
 	"time"
 
 	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/scoring"
 	"github.com/tandem-app/tandem/internal/tandem"
 	"github.com/tandem-app/tandem/web/views"
 )
 
 // completedAttempt is a finished attempt with the quiz it was scored on.
 type completedAttempt struct {
-	token   string
 	attempt *tandem.Attempt
 	quiz    *quiz.Quiz
 	result  quiz.Result
 }
 
-// loadResult finds the completed attempt named by the URL's token. An
-// unfinished one is sent back to its pages (redirect is true).
-func (s *Server) loadResult(w http.ResponseWriter, r *http.Request) (_ *completedAttempt, redirected bool, _ error) {
-	token, a, err := s.findByToken(r)
-	if err != nil {
-		return nil, false, err
-	}
-	if !a.Completed() {
-		http.Redirect(w, r, "/attempts/"+token, http.StatusSeeOther)
-		return nil, true, nil
-	}
+// completed pairs a completed attempt with its quiz and result.
+func (s *Server) completed(r *http.Request, a *tandem.Attempt) (*completedAttempt, error) {
 	q, err := s.quizForAttempt(r.Context(), a)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	res, ok := q.ResultByID(a.Outcome.Result)
 	if !ok {
-		return nil, false, tandem.Errorf(tandem.EINTERNAL, "result %q is not in quiz %s", a.Outcome.Result, a.QuizHash)
+		return nil, tandem.Errorf(tandem.EINTERNAL, "result %q is not in quiz %s", a.Outcome.Result, a.QuizHash)
 	}
-	return &completedAttempt{token: token, attempt: a, quiz: q, result: res}, false, nil
+	return &completedAttempt{attempt: a, quiz: q, result: res}, nil
+}
+
+// loadResult finds the completed attempt named by the URL's token. An
+// unfinished one is sent back to its pages (redirected is true).
+func (s *Server) loadResult(w http.ResponseWriter, r *http.Request) (_ string, _ *completedAttempt, redirected bool, _ error) {
+	token, a, err := s.findByToken(r)
+	if err != nil {
+		return "", nil, false, err
+	}
+	if !a.Completed() {
+		http.Redirect(w, r, "/attempts/"+token, http.StatusSeeOther)
+		return "", nil, true, nil
+	}
+	c, err := s.completed(r, a)
+	return token, c, false, err
 }
 
 func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error {
-	c, redirected, err := s.loadResult(w, r)
+	token, c, redirected, err := s.loadResult(w, r)
 	if err != nil || redirected {
 		return err
 	}
+	v := s.resultView(r, c)
+	v.URL = s.absoluteURL(r, resultURL(token))
+	v.JSONURL = resultURL(token) + ".json"
+	// The personal page is offered only to the browser that owns it: a
+	// result link passed on must not open the whole history.
+	if me, p, ok := s.personFromCookie(r); ok && p.ID == c.attempt.PersonID {
+		v.Personal = &views.PersonalLink{URL: s.absoluteURL(r, personURL(me)), PageURL: personURL(me)}
+	}
+	s.render(w, r, http.StatusOK, views.ResultView(v))
+	return nil
+}
+
+// resultView is the result page of an attempt, without its links.
+func (s *Server) resultView(r *http.Request, c *completedAttempt) views.Result {
 	q, a, out := c.quiz, c.attempt, c.attempt.Outcome
 	v := views.Result{
 		QuizTitle: q.Title, Language: q.Language,
@@ -54,8 +74,7 @@ func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error 
 		NextSteps:   c.result.NextSteps,
 		Disclaimer:  q.Disclaimer,
 		CompletedAt: a.CompletedAt,
-		URL:         s.absoluteURL(r, resultURL(c.token)),
-		JSONURL:     resultURL(c.token) + ".json",
+		Flags:       flagTexts(r.Context(), q, a),
 	}
 	for _, sc := range out.Scales {
 		scale, _ := q.ScaleByID(sc.Scale)
@@ -69,8 +88,7 @@ func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error 
 		v.Map = &views.MapView{XName: scaleName(q, m.X), YName: scaleName(q, m.Y),
 			X: out.ScoreOf(m.X), Y: out.ScoreOf(m.Y)}
 	}
-	s.render(w, r, http.StatusOK, views.ResultView(v))
-	return nil
+	return v
 }
 
 // resultJSON is the machine-readable twin of a result page, in the shape
@@ -92,6 +110,9 @@ type resultJSON struct {
 		// has no score.
 		Position *float64 `json:"position"`
 	} `json:"spectrum"`
+	// Flags mark an attempt to read with care: "straight-lined",
+	// "too-fast", "contradictory".
+	Flags []string `json:"flags"`
 }
 
 type scaleJSON struct {
@@ -102,10 +123,15 @@ type scaleJSON struct {
 }
 
 func (s *Server) handleResultJSON(w http.ResponseWriter, r *http.Request) error {
-	c, redirected, err := s.loadResult(w, r)
+	_, c, redirected, err := s.loadResult(w, r)
 	if err != nil || redirected {
 		return err
 	}
+	return writeJSON(w, http.StatusOK, s.resultDoc(c))
+}
+
+// resultDoc is the JSON twin of a result.
+func (s *Server) resultDoc(c *completedAttempt) resultJSON {
 	q, a := c.quiz, c.attempt
 	var doc resultJSON
 	doc.Quiz.ID, doc.Quiz.Version, doc.Quiz.Title = a.QuizID, a.QuizVersion, q.Title
@@ -116,7 +142,10 @@ func (s *Server) handleResultJSON(w http.ResponseWriter, r *http.Request) error 
 	}
 	doc.Result.ID, doc.Result.Title = c.result.ID, c.result.Title
 	doc.Spectrum.Position = a.Outcome.Position
-	return writeJSON(w, http.StatusOK, doc)
+	for _, f := range scoring.Validity(q, a.Answers, a.Took()) {
+		doc.Flags = append(doc.Flags, string(f))
+	}
+	return doc
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {

@@ -30,6 +30,23 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/results/{token}", s.wrap(s.handleResultShow))
 	r.Get("/results/{token}.json", s.wrap(s.handleResultJSON))
 
+	r.Get("/me", s.wrap(s.handleMe))
+	r.Get("/deleted", s.wrap(s.handleDeleted))
+	r.Route("/me/{me}", func(r chi.Router) {
+		r.Get("/", s.wrap(s.handleHistory))
+		r.Get("/attempts/{attempt}", s.wrap(s.handlePersonResult))
+		r.Get("/attempts/{attempt}.json", s.wrap(s.handlePersonResultJSON))
+		r.Get("/attempts/{attempt}/delete", s.wrap(s.handleAttemptDeleteConfirm))
+		r.Post("/attempts/{attempt}/delete", s.wrap(s.handleAttemptDelete))
+		r.Get("/compare", s.wrap(s.handleCompare))
+		r.Get("/compare.json", s.wrap(s.handleCompareJSON))
+		r.Get("/export.json", s.wrap(s.handleExportJSON))
+		r.Get("/export.csv", s.wrap(s.handleExportCSV))
+		r.Get("/delete", s.wrap(s.handleDeleteAllConfirm))
+		r.Post("/delete", s.wrap(s.handleDeleteAll))
+		r.Post("/forget", s.wrap(s.handleForget))
+	})
+
 	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.wrap(func(w http.ResponseWriter, req *http.Request) error {
 		// Replacing chi's handler loses its Allow header: say it here.

@@ -31,7 +31,13 @@ type Store interface {
 	FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error)
 	SaveAnswers(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers) error
 	CompleteAttempt(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers,
-		score func(scoring.Answers) (scoring.Outcome, error)) (bool, error)
+		score func(scoring.Answers) (scoring.Outcome, error), owner tandem.Owner) (tandem.Completion, error)
+
+	FindPersonByToken(ctx context.Context, tokenHash []byte) (*tandem.Person, error)
+	ListAttempts(ctx context.Context, personID int64) ([]*tandem.Attempt, error)
+	FindPersonAttempt(ctx context.Context, personID, attemptID int64) (*tandem.Attempt, error)
+	DeleteAttempt(ctx context.Context, personID, attemptID int64) error
+	DeletePerson(ctx context.Context, personID int64) error
 }
 
 // Config is what a Server is built from.

@@ -5,5 +5,5 @@ import "embed"
 
 // FS holds the static files at its top level.
 //
-//go:embed *.css *.svg
+//go:embed *.css *.svg *.js
 var FS embed.FS

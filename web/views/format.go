@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // length says how long a quiz is: questions, and minutes when known.
@@ -23,3 +24,68 @@ func whole(f float64) int { return int(math.Round(f)) }
 
 // coord formats an SVG coordinate compactly.
 func coord(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// Trend charts plot attempts evenly from left to right: the order matters
+// more than the days between them, and fifty attempts still fit.
+const (
+	trendLeft, trendRight = 50.0, 300.0
+	trendTop, trendBottom = 10.0, 100.0
+)
+
+func trendX(i, n int) float64 {
+	if n < 2 {
+		return (trendLeft + trendRight) / 2
+	}
+	return trendLeft + (trendRight-trendLeft)*float64(i)/float64(n-1)
+}
+
+func trendY(v float64) float64 { return trendBottom - (trendBottom-trendTop)*v/100 }
+
+// trendLine joins the points that have a value.
+func trendLine(t Trend) string {
+	var b strings.Builder
+	count := 0
+	for i, p := range t.Points {
+		if p.Value == nil {
+			continue
+		}
+		if count > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(coord(trendX(i, len(t.Points))) + "," + coord(trendY(*p.Value)))
+		count++
+	}
+	if count < 2 {
+		return ""
+	}
+	return b.String()
+}
+
+// trendSummary says in words what the chart shows.
+func trendSummary(ctx context.Context, t Trend) string {
+	var first, last *float64
+	for _, p := range t.Points {
+		if p.Value != nil {
+			if first == nil {
+				first = p.Value
+			}
+			last = p.Value
+		}
+	}
+	switch {
+	case first == nil:
+		return T(ctx, "chart.trend.none")
+	case len(t.Points) == 1:
+		return T(ctx, "chart.trend.one", "Value", whole(*first))
+	}
+	return N(ctx, "chart.trend.summary", len(t.Points), "First", whole(*first), "Last", whole(*last))
+}
+
+func scoreText(ctx context.Context, s *float64) string {
+	if s == nil {
+		return T(ctx, "result.score.none")
+	}
+	return itoa(whole(*s))
+}
+
+func join(names []string) string { return strings.Join(names, ", ") }

@@ -13,6 +13,13 @@ type Page struct {
 	JSONTwin string
 }
 
+// HomePage is the start page.
+type HomePage struct {
+	Quizzes   []QuizCard
+	MeURL     string // this browser's personal page, when it has one
+	Forgotten bool   // this browser has just forgotten its personal page
+}
+
 // QuizCard describes a quiz on the home page.
 type QuizCard struct {
 	ID, Title, Summary string
@@ -79,6 +86,12 @@ type Result struct {
 	CompletedAt time.Time
 	URL         string // the private address of this page, absolute
 	JSONURL     string
+	// Personal is set when this browser owns the personal page the
+	// attempt belongs to.
+	Personal *PersonalLink
+	Flags    []string // read-with-care sentences
+	// DeleteURL is set when the result is shown from the personal page.
+	DeleteURL string
 }
 
 // ScaleView is one scale's score on the result page.

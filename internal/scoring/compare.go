@@ -1,0 +1,159 @@
+package scoring
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+)
+
+// Attempt is one scored attempt as Compare needs it.
+type Attempt struct {
+	Quiz    *quiz.Quiz // the quiz file it was scored with (versions may differ)
+	Outcome Outcome
+	Answers Answers
+}
+
+// ScaleChange compares one scale present in both attempts.
+type ScaleChange struct {
+	Scale  string   // scale id
+	Before *float64 // nil when the earlier attempt has no score on it
+	After  *float64
+	// Change is set only when both scores exist. Its RC and Reliable use the
+	// norms of the later attempt's quiz for this scale (nil norms: HasNorms false).
+	Change *Change
+}
+
+// ItemMove is an item answered in both attempts whose answer changed.
+type ItemMove struct {
+	Item          string // item id
+	Before, After int    // the answers as given (not keyed)
+	// Shift is After - Before rescaled to the later quiz's answer range, in points
+	// of 0..100 (so 1 -> 5 on a 1..5 scale is 100), for sorting across scales.
+	Shift float64
+}
+
+// Comparison is everything the compare page shows about two attempts.
+type Comparison struct {
+	Scales []ScaleChange // scales both quizzes have, in the later quiz's order
+	// Dropped lists scale ids only one of the two quizzes has (earlier-only
+	// first, then later-only), so the page can say they are not compared.
+	Dropped     []string
+	SameVersion bool // both attempts were scored with the same quiz id and version
+	// Moves are the items answered in both whose answer changed, largest
+	// |Shift| first, ties in the later quiz's item order; at most top.
+	Moves []ItemMove
+}
+
+// Compare compares an earlier attempt with a later one of the same quiz id.
+// It panics if the quiz ids differ (a caller bug). Moves holds at most top
+// items; top <= 0 gives none.
+//
+// Scores and answers are read, never recomputed: each attempt stays as it
+// was scored with its own quiz file, and only what both files share is set
+// side by side. Where the two files disagree (norms, answer range) the later
+// one wins, because it is the version the person now reads.
+func Compare(before, after Attempt, top int) Comparison {
+	bq, aq := before.Quiz, after.Quiz
+	if bq.ID != aq.ID {
+		panic(fmt.Sprintf("scoring.Compare: quiz %q compared with quiz %q", bq.ID, aq.ID))
+	}
+	return Comparison{
+		Scales:      compareScales(before, after),
+		Dropped:     droppedScales(bq, aq),
+		SameVersion: bq.Version == aq.Version,
+		Moves:       itemMoves(before, after, top),
+	}
+}
+
+// compareScales pairs the scores of the scales both quizzes declare.
+func compareScales(before, after Attempt) []ScaleChange {
+	var changes []ScaleChange
+	for _, s := range after.Quiz.Scales {
+		if _, ok := before.Quiz.ScaleByID(s.ID); !ok {
+			continue
+		}
+		// Copies, so that a caller changing the comparison cannot change
+		// the outcomes it came from.
+		c := ScaleChange{
+			Scale:  s.ID,
+			Before: clone(before.Outcome.ScoreOf(s.ID)),
+			After:  clone(after.Outcome.ScoreOf(s.ID)),
+		}
+		if c.Before != nil && c.After != nil {
+			ch := ReliableChange(s.Norms, *c.Before, *c.After)
+			c.Change = &ch
+		}
+		changes = append(changes, c)
+	}
+	return changes
+}
+
+// droppedScales lists the scales only one quiz declares: the earlier
+// quiz's first, in its order, then the later quiz's, in its order.
+func droppedScales(bq, aq *quiz.Quiz) []string {
+	var dropped []string
+	for _, s := range bq.Scales {
+		if _, ok := aq.ScaleByID(s.ID); !ok {
+			dropped = append(dropped, s.ID)
+		}
+	}
+	for _, s := range aq.Scales {
+		if _, ok := bq.ScaleByID(s.ID); !ok {
+			dropped = append(dropped, s.ID)
+		}
+	}
+	return dropped
+}
+
+// itemMoves lists the changed answers to items both quizzes have, the
+// largest shifts first.
+func itemMoves(before, after Attempt, top int) []ItemMove {
+	if top <= 0 {
+		return nil
+	}
+	inBefore := make(map[string]bool)
+	for _, it := range before.Quiz.Items() {
+		inBefore[it.ID] = true
+	}
+	rng := after.Quiz.Scale
+	var moves []ItemMove
+	for _, it := range after.Quiz.Items() {
+		if !inBefore[it.ID] {
+			continue
+		}
+		b, okB := before.Answers[it.ID]
+		a, okA := after.Answers[it.ID]
+		// An answer outside the later range (say 0 after the range moved
+		// from 0..4 to 1..5) has no place on the later scale, so its shift
+		// would mean nothing.
+		if !okB || !okA || a == b || !rng.Contains(b) || !rng.Contains(a) {
+			continue
+		}
+		moves = append(moves, ItemMove{
+			Item:   it.ID,
+			Before: b,
+			After:  a,
+			Shift:  100 * float64(a-b) / float64(rng.Max-rng.Min),
+		})
+	}
+	// Stable, so that equal shifts keep the later quiz's item order. Equal
+	// steps on one range give bit-identical shifts, so ties are exact.
+	slices.SortStableFunc(moves, func(x, y ItemMove) int {
+		return cmp.Compare(math.Abs(y.Shift), math.Abs(x.Shift))
+	})
+	if len(moves) > top {
+		moves = moves[:top]
+	}
+	return moves
+}
+
+func clone(f *float64) *float64 {
+	if f == nil {
+		return nil
+	}
+	v := *f
+	return &v
+}

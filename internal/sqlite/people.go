@@ -1,0 +1,121 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/tandem-app/tandem/internal/tandem"
+)
+
+// FindPersonByToken returns the person whose personal link has the token
+// whose hash is given. It returns ENOTFOUND when there is none.
+func (db *DB) FindPersonByToken(ctx context.Context, tokenHash []byte) (*tandem.Person, error) {
+	var p tandem.Person
+	var created string
+	err := db.read.QueryRowContext(ctx, `SELECT id, created_at FROM people WHERE token_hash = ?`, tokenHash).
+		Scan(&p.ID, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tandem.Errorf(tandem.ENOTFOUND, "no such person")
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.CreatedAt, err = parseTime(created)
+	return &p, err
+}
+
+// ListAttempts returns a person's completed attempts, newest first, each
+// with its answers and outcome, read in one transaction.
+func (db *DB) ListAttempts(ctx context.Context, personID int64) ([]*tandem.Attempt, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM attempts WHERE person_id = ? AND status = ?
+		ORDER BY completed_at DESC, id DESC`, personID, tandem.StatusCompleted)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	attempts := make([]*tandem.Attempt, 0, len(ids))
+	for _, id := range ids {
+		a, err := findAttempt(ctx, tx, `id = ?`, id)
+		if err != nil {
+			return nil, err
+		}
+		attempts = append(attempts, a)
+	}
+	return attempts, nil
+}
+
+// FindPersonAttempt returns one of a person's completed attempts. It
+// returns ENOTFOUND for any attempt that is not theirs or not completed.
+func (db *DB) FindPersonAttempt(ctx context.Context, personID, attemptID int64) (*tandem.Attempt, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return findAttempt(ctx, tx, `id = ? AND person_id = ? AND status = ?`, attemptID, personID, tandem.StatusCompleted)
+}
+
+// DeleteAttempt deletes one of a person's attempts with its answers and
+// scores. It returns ENOTFOUND for an attempt that is not theirs.
+func (db *DB) DeleteAttempt(ctx context.Context, personID, attemptID int64) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE id = ? AND person_id = ?`, attemptID, personID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, tandem.Errorf(tandem.ENOTFOUND, "no such attempt"))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return db.forget(ctx)
+}
+
+// DeletePerson deletes a person and, in the same transaction, every attempt,
+// answer and score of theirs. Their links answer 404 from then on.
+func (db *DB) DeletePerson(ctx context.Context, personID int64) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id = ?`, personID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, tandem.Errorf(tandem.ENOTFOUND, "no such person"))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return db.forget(ctx)
+}
+
+// forget makes deleted data unreadable in the files: secure_delete has
+// zeroed it in the pages that held it, and a truncating checkpoint moves
+// those pages into the database and empties the write-ahead log, which
+// still held the older copies.
+func (db *DB) forget(ctx context.Context) error {
+	var busy, logFrames, checkpointed int
+	return db.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed)
+}

@@ -1,0 +1,289 @@
+package web
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/tandem-app/tandem/internal/scoring"
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/web/views"
+)
+
+// maxMoves is how many items whose answers moved the compare page lists.
+const maxMoves = 5
+
+// comparison is two attempts of one quiz, earlier first, with the person's
+// other attempts of that quiz to choose from.
+type comparison struct {
+	token         string
+	before, after scoredAttempt
+	options       []scoredAttempt // newest first
+	result        scoring.Comparison
+}
+
+// loadComparison reads ?from= and ?to= (attempt ids) or, without them,
+// takes the newest attempt (of ?quiz= when given) and the one before it.
+// Ids that are not the person's answer 404.
+func (s *Server) loadComparison(r *http.Request) (*comparison, error) {
+	token, p, err := s.loadPerson(r)
+	if err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	attempts, err := s.store.ListAttempts(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	scored, err := s.withQuizzes(ctx, attempts)
+	if err != nil {
+		return nil, err
+	}
+	q := r.URL.Query()
+	pick := func(param string) (*scoredAttempt, error) {
+		v := q.Get(param)
+		if v == "" {
+			return nil, nil
+		}
+		id, err := parseID(v)
+		if err != nil {
+			return nil, err
+		}
+		for i := range scored {
+			if scored[i].attempt.ID == id {
+				return &scored[i], nil
+			}
+		}
+		return nil, errNotFound
+	}
+	from, err := pick("from")
+	if err != nil {
+		return nil, err
+	}
+	to, err := pick("to")
+	if err != nil {
+		return nil, err
+	}
+	quizID := q.Get("quiz")
+	switch {
+	case to != nil:
+		quizID = to.attempt.QuizID
+	case from != nil:
+		quizID = from.attempt.QuizID
+	}
+	var same []scoredAttempt
+	for _, sa := range scored {
+		if quizID == "" {
+			quizID = sa.attempt.QuizID
+		}
+		if sa.attempt.QuizID == quizID {
+			same = append(same, sa)
+		}
+	}
+	if len(same) < 2 {
+		return nil, errNothingToCompare(token)
+	}
+	if to == nil {
+		to = &same[0]
+		if from != nil && from.attempt.ID == to.attempt.ID {
+			to = &same[1]
+		}
+	}
+	if from == nil {
+		for i := range same {
+			if same[i].attempt.ID != to.attempt.ID {
+				from = &same[i]
+				break
+			}
+		}
+	}
+	if from.attempt.QuizID != to.attempt.QuizID {
+		return nil, tandem.Errorf(tandem.EINVALID, "attempts of two different quizzes")
+	}
+	before, after := *from, *to
+	if after.attempt.CompletedAt.Before(before.attempt.CompletedAt) {
+		before, after = after, before
+	}
+	c := &comparison{token: token, before: before, after: after, options: same}
+	c.result = scoring.Compare(
+		scoring.Attempt{Quiz: before.quiz, Outcome: *before.attempt.Outcome, Answers: before.attempt.Answers},
+		scoring.Attempt{Quiz: after.quiz, Outcome: *after.attempt.Outcome, Answers: after.attempt.Answers},
+		maxMoves)
+	return c, nil
+}
+
+func errNothingToCompare(token string) error {
+	return &pageError{status: http.StatusNotFound, title: "compare.none.title", message: "compare.none.message",
+		actionURL: personURL(token), action: "compare.none.action"}
+}
+
+func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadComparison(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	later := c.after.quiz
+	base := personURL(c.token)
+	v := views.Compare{
+		QuizTitle: later.Title, Language: later.Language,
+		Before:      s.compareSide(ctx, c.before),
+		After:       s.compareSide(ctx, c.after),
+		SameVersion: c.result.SameVersion,
+		HistoryURL:  base,
+		Action:      base + "/compare",
+		JSONURL:     base + "/compare.json?" + c.query(),
+	}
+	for _, o := range c.options {
+		res, _ := o.quiz.ResultByID(o.attempt.Outcome.Result)
+		v.Options = append(v.Options, views.CompareOption{
+			ID:     strconv.FormatInt(o.attempt.ID, 10),
+			Label:  formatDate(ctx, o.attempt.CompletedAt) + " – " + res.Title,
+			Before: o.attempt.ID == c.before.attempt.ID,
+			After:  o.attempt.ID == c.after.attempt.ID,
+		})
+	}
+	for _, id := range c.result.Dropped {
+		name := scaleName(later, id)
+		if _, ok := later.ScaleByID(id); !ok {
+			name = scaleName(c.before.quiz, id)
+		}
+		v.Dropped = append(v.Dropped, name)
+	}
+	for _, sc := range c.result.Scales {
+		scale, _ := later.ScaleByID(sc.Scale)
+		row := views.ScaleCompare{Name: scale.Name, Before: sc.Before, After: sc.After}
+		if ch := sc.Change; ch != nil {
+			row.Difference = difference(ctx, ch.Diff, scale.Name)
+			row.Reliable = ch.Reliable
+			switch {
+			case !ch.HasNorms:
+				row.Verdict = views.T(ctx, "compare.verdict.nonorms")
+			case ch.Reliable:
+				row.Verdict = views.T(ctx, "compare.verdict.real")
+			default:
+				row.Verdict = views.T(ctx, "compare.verdict.noise")
+			}
+			if ch.HasNorms && scale.Norms != nil && strings.Contains(strings.ToLower(scale.Norms.Source), "provisional") {
+				v.ProvisionalNorms = true
+			}
+		}
+		v.Scales = append(v.Scales, row)
+	}
+	for _, m := range c.result.Moves {
+		text := m.Item
+		for _, it := range later.Items() {
+			if it.ID == m.Item {
+				text = it.Text
+			}
+		}
+		v.Moves = append(v.Moves, views.ItemCompare{Text: text,
+			Before: later.Scale.Label(m.Before), After: later.Scale.Label(m.After)})
+	}
+	s.render(w, r, http.StatusOK, views.CompareView(v))
+	return nil
+}
+
+func (c *comparison) query() string {
+	return "from=" + strconv.FormatInt(c.before.attempt.ID, 10) + "&to=" + strconv.FormatInt(c.after.attempt.ID, 10)
+}
+
+func (s *Server) compareSide(ctx context.Context, sa scoredAttempt) views.CompareSide {
+	res, _ := sa.quiz.ResultByID(sa.attempt.Outcome.Result)
+	return views.CompareSide{
+		ID: strconv.FormatInt(sa.attempt.ID, 10), Date: formatDate(ctx, sa.attempt.CompletedAt),
+		Version: sa.attempt.QuizVersion, ResultTitle: res.Title, Flags: flagTexts(ctx, sa.quiz, sa.attempt),
+	}
+}
+
+// difference says a change in whole points, in words.
+func difference(ctx context.Context, diff float64, name string) string {
+	points := int(math.Round(math.Abs(diff)))
+	name = strings.ToLower(name)
+	switch {
+	case points == 0:
+		return views.T(ctx, "compare.diff.none")
+	case diff > 0:
+		return views.N(ctx, "compare.diff.more", points, "Name", name)
+	}
+	return views.N(ctx, "compare.diff.less", points, "Name", name)
+}
+
+// compareJSON is the compare page as data.
+type compareJSON struct {
+	Quiz struct {
+		ID string `json:"id"`
+	} `json:"quiz"`
+	Before      compareSideJSON             `json:"before"`
+	After       compareSideJSON             `json:"after"`
+	SameVersion bool                        `json:"same_version"`
+	Scales      map[string]compareScaleJSON `json:"scales"`
+	// NotCompared lists scales only one of the two versions has.
+	NotCompared []string           `json:"not_compared"`
+	Moves       []compareMovesJSON `json:"moves"`
+}
+
+type compareSideJSON struct {
+	ID          int64    `json:"id"`
+	Version     int      `json:"version"`
+	CompletedAt string   `json:"completed_at"`
+	Result      string   `json:"result"`
+	Flags       []string `json:"flags"`
+}
+
+type compareScaleJSON struct {
+	Before     *float64 `json:"before"`
+	After      *float64 `json:"after"`
+	Difference *float64 `json:"difference"`
+	// RC and Reliable are null without norms: then no claim is made.
+	RC       *float64 `json:"rc"`
+	Reliable *bool    `json:"reliable"`
+}
+
+type compareMovesJSON struct {
+	Item   string `json:"item"`
+	Before int    `json:"before"`
+	After  int    `json:"after"`
+}
+
+func (s *Server) handleCompareJSON(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.loadComparison(r)
+	if err != nil {
+		return err
+	}
+	var doc compareJSON
+	doc.Quiz.ID = c.after.attempt.QuizID
+	doc.Before, doc.After = compareSideDoc(c.before), compareSideDoc(c.after)
+	doc.SameVersion = c.result.SameVersion
+	doc.NotCompared = append([]string{}, c.result.Dropped...)
+	doc.Scales = map[string]compareScaleJSON{}
+	for _, sc := range c.result.Scales {
+		row := compareScaleJSON{Before: sc.Before, After: sc.After}
+		if ch := sc.Change; ch != nil {
+			diff := ch.Diff
+			row.Difference = &diff
+			if ch.HasNorms {
+				rc, reliable := ch.RC, ch.Reliable
+				row.RC, row.Reliable = &rc, &reliable
+			}
+		}
+		doc.Scales[sc.Scale] = row
+	}
+	doc.Moves = []compareMovesJSON{}
+	for _, m := range c.result.Moves {
+		doc.Moves = append(doc.Moves, compareMovesJSON{Item: m.Item, Before: m.Before, After: m.After})
+	}
+	return writeJSON(w, http.StatusOK, doc)
+}
+
+func compareSideDoc(sa scoredAttempt) compareSideJSON {
+	d := compareSideJSON{ID: sa.attempt.ID, Version: sa.attempt.QuizVersion,
+		CompletedAt: sa.attempt.CompletedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), Result: sa.attempt.Outcome.Result,
+		Flags: []string{}}
+	for _, f := range scoring.Validity(sa.quiz, sa.attempt.Answers, sa.attempt.Took()) {
+		d.Flags = append(d.Flags, string(f))
+	}
+	return d
+}

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// exportJSON is everything Tandem holds about a person.
+type exportJSON struct {
+	ExportedAt string              `json:"exported_at"`
+	Attempts   []exportAttemptJSON `json:"attempts"`
+}
+
+type exportAttemptJSON struct {
+	ID          int64  `json:"id"`
+	StartedAt   string `json:"started_at"`
+	CompletedAt string `json:"completed_at"`
+	resultJSON
+	Answers map[string]int `json:"answers"`
+}
+
+// handleExportJSON downloads the person's whole history as JSON: every
+// attempt with its result, scores and answers.
+func (s *Server) handleExportJSON(w http.ResponseWriter, r *http.Request) error {
+	scored, err := s.personHistory(r)
+	if err != nil {
+		return err
+	}
+	doc := exportJSON{ExportedAt: time.Now().UTC().Format(time.RFC3339), Attempts: []exportAttemptJSON{}}
+	for _, sa := range scored {
+		c, err := s.completed(r, sa.attempt)
+		if err != nil {
+			return err
+		}
+		doc.Attempts = append(doc.Attempts, exportAttemptJSON{
+			ID:          sa.attempt.ID,
+			StartedAt:   sa.attempt.CreatedAt.UTC().Format(time.RFC3339),
+			CompletedAt: sa.attempt.CompletedAt.UTC().Format(time.RFC3339),
+			resultJSON:  s.resultDoc(c),
+			Answers:     sa.attempt.Answers,
+		})
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="tandem-results.json"`)
+	return writeJSON(w, http.StatusOK, doc)
+}
+
+// handleExportCSV downloads the same as one table, a row per value, so
+// that it opens in any spreadsheet: the kind column says what the row is
+// (result, position, scale or answer).
+func (s *Server) handleExportCSV(w http.ResponseWriter, r *http.Request) error {
+	scored, err := s.personHistory(r)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	_ = cw.Write([]string{"attempt", "quiz", "version", "completed_at", "kind", "id", "value", "label"})
+	for _, sa := range scored {
+		a, q := sa.attempt, sa.quiz
+		row := func(kind, id, value, label string) {
+			_ = cw.Write([]string{strconv.FormatInt(a.ID, 10), a.QuizID, strconv.Itoa(a.QuizVersion),
+				a.CompletedAt.UTC().Format(time.RFC3339), kind, id, value, safeCell(label)})
+		}
+		res, _ := q.ResultByID(a.Outcome.Result)
+		row("result", res.ID, "", res.Title)
+		row("position", "", floatCell(a.Outcome.Position), "")
+		for _, sc := range a.Outcome.Scales {
+			row("scale", sc.Scale, floatCell(sc.Score), scaleName(q, sc.Scale))
+		}
+		for _, it := range q.Items() {
+			if v, ok := a.Answers[it.ID]; ok {
+				row("answer", it.ID, strconv.Itoa(v), q.Scale.Label(v))
+			}
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="tandem-results.csv"`)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+// personHistory is the URL's person's attempts with their quizzes.
+func (s *Server) personHistory(r *http.Request) ([]scoredAttempt, error) {
+	_, p, err := s.loadPerson(r)
+	if err != nil {
+		return nil, err
+	}
+	attempts, err := s.store.ListAttempts(r.Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.withQuizzes(r.Context(), attempts)
+}
+
+func floatCell(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*f, 'f', -1, 64)
+}
+
+// safeCell keeps a spreadsheet from reading text as a formula (CSV
+// injection): quiz texts come from files anyone may write.
+func safeCell(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,210 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/scoring"
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/web/views"
+)
+
+// handleHistory shows a person's private page. Opening it also makes this
+// browser remember it, so a link opened on a new device adopts the history
+// there.
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
+	token, p, err := s.loadPerson(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	attempts, err := s.store.ListAttempts(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	scored, err := s.withQuizzes(ctx, attempts)
+	if err != nil {
+		return err
+	}
+	base := personURL(token)
+	h := views.History{
+		URL:        s.absoluteURL(r, base),
+		Deleted:    r.URL.Query().Get("deleted") == "1",
+		ExportJSON: base + "/export.json",
+		ExportCSV:  base + "/export.csv",
+		DeleteURL:  base + "/delete",
+		ForgetURL:  base + "/forget",
+	}
+	for _, sa := range scored {
+		a, q := sa.attempt, sa.quiz
+		res, _ := q.ResultByID(a.Outcome.Result)
+		h.Attempts = append(h.Attempts, views.HistoryRow{
+			Date: formatDate(ctx, a.CompletedAt), QuizTitle: q.Title, Version: a.QuizVersion,
+			ResultTitle: res.Title, URL: personAttemptURL(token, a.ID),
+			Flagged: len(scoring.Validity(q, a.Answers, a.Took())) > 0,
+		})
+	}
+	h.Quizzes = s.trends(ctx, token, scored)
+	s.setPersonCookie(w, r, token)
+	s.render(w, r, http.StatusOK, views.HistoryView(h))
+	return nil
+}
+
+// scoredAttempt is a completed attempt with the quiz it was scored on.
+type scoredAttempt struct {
+	attempt *tandem.Attempt
+	quiz    *quiz.Quiz
+}
+
+func (s *Server) withQuizzes(ctx context.Context, attempts []*tandem.Attempt) ([]scoredAttempt, error) {
+	out := make([]scoredAttempt, len(attempts))
+	for i, a := range attempts {
+		q, err := s.quizForAttempt(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = scoredAttempt{a, q}
+	}
+	return out, nil
+}
+
+// trends groups attempts (newest first) by quiz, most recently taken quiz
+// first, and draws each scale and the spectrum oldest to newest. Scales are
+// named as in the newest attempt's file.
+func (s *Server) trends(ctx context.Context, token string, scored []scoredAttempt) []views.QuizTrend {
+	var order []string
+	byQuiz := map[string][]scoredAttempt{}
+	for _, sa := range scored {
+		id := sa.attempt.QuizID
+		if _, seen := byQuiz[id]; !seen {
+			order = append(order, id)
+		}
+		byQuiz[id] = append(byQuiz[id], sa)
+	}
+	var out []views.QuizTrend
+	for _, id := range order {
+		group := byQuiz[id]
+		latest := group[0].quiz
+		t := views.QuizTrend{
+			Title: latest.Title, Language: latest.Language, Count: len(group),
+			RetakeURL: "/quizzes/" + id,
+		}
+		if len(group) > 1 {
+			t.CompareURL = personURL(token) + "/compare?quiz=" + id
+		}
+		for _, sc := range latest.Scales {
+			trend := views.Trend{ID: id + "-" + sc.ID, Name: sc.Name}
+			for i := len(group) - 1; i >= 0; i-- {
+				a := group[i].attempt
+				trend.Points = append(trend.Points, views.TrendPoint{Date: formatDate(ctx, a.CompletedAt), Value: a.Outcome.ScoreOf(sc.ID)})
+			}
+			t.Scales = append(t.Scales, trend)
+		}
+		if sp := latest.Spectrum; sp != nil {
+			trend := views.Trend{ID: id + "-spectrum", Name: views.T(ctx, "history.spectrum")}
+			for i := len(group) - 1; i >= 0; i-- {
+				a := group[i].attempt
+				trend.Points = append(trend.Points, views.TrendPoint{Date: formatDate(ctx, a.CompletedAt), Value: a.Outcome.Position})
+			}
+			t.Spectrum, t.Left, t.Right = &trend, scaleName(latest, sp.Left), scaleName(latest, sp.Right)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// handlePersonResult shows one attempt of the person's history with the
+// result page, reached through the personal link.
+func (s *Server) handlePersonResult(w http.ResponseWriter, r *http.Request) error {
+	token, _, a, err := s.loadPersonAttempt(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.completed(r, a)
+	if err != nil {
+		return err
+	}
+	url := personAttemptURL(token, a.ID)
+	v := s.resultView(r, c)
+	v.URL = s.absoluteURL(r, personURL(token))
+	v.JSONURL = url + ".json"
+	v.DeleteURL = url + "/delete"
+	s.render(w, r, http.StatusOK, views.ResultView(v))
+	return nil
+}
+
+func (s *Server) handlePersonResultJSON(w http.ResponseWriter, r *http.Request) error {
+	_, _, a, err := s.loadPersonAttempt(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.completed(r, a)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.resultDoc(c))
+}
+
+func (s *Server) handleAttemptDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
+	token, _, a, err := s.loadPersonAttempt(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	url := personAttemptURL(token, a.ID)
+	s.render(w, r, http.StatusOK, views.ConfirmView(views.Confirm{
+		Title:     views.T(ctx, "confirm.attempt.title"),
+		Message:   views.T(ctx, "confirm.attempt.message", "Date", formatDate(ctx, a.CompletedAt)),
+		Action:    url + "/delete",
+		Button:    views.T(ctx, "confirm.attempt.button"),
+		CancelURL: url,
+	}))
+	return nil
+}
+
+func (s *Server) handleDeleteAllConfirm(w http.ResponseWriter, r *http.Request) error {
+	token, _, err := s.loadPerson(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	s.render(w, r, http.StatusOK, views.ConfirmView(views.Confirm{
+		Title:     views.T(ctx, "confirm.all.title"),
+		Message:   views.T(ctx, "confirm.all.message"),
+		Action:    personURL(token) + "/delete",
+		Button:    views.T(ctx, "confirm.all.button"),
+		CancelURL: personURL(token),
+	}))
+	return nil
+}
+
+func (s *Server) handleDeleted(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	s.render(w, r, http.StatusOK, views.ErrorView(views.ErrorPage{
+		Title: views.T(ctx, "deleted.title"), Message: views.T(ctx, "deleted.message"),
+	}))
+	return nil
+}
+
+// formatDate shows a day in the catalogue's date layout.
+func formatDate(ctx context.Context, t time.Time) string {
+	return t.UTC().Format(views.T(ctx, "format.date"))
+}
+
+// flagMessages explain validity flags, gently, in one sentence each.
+var flagMessages = map[scoring.Flag]string{
+	scoring.FlagStraightLined: "flags.straight",
+	scoring.FlagTooFast:       "flags.fast",
+	scoring.FlagContradictory: "flags.contradictory",
+}
+
+// flagTexts explains an attempt's validity flags.
+func flagTexts(ctx context.Context, q *quiz.Quiz, a *tandem.Attempt) []string {
+	var out []string
+	for _, f := range scoring.Validity(q, a.Answers, a.Took()) {
+		out = append(out, views.T(ctx, flagMessages[f]))
+	}
+	return out
+}

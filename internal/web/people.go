@@ -1,0 +1,132 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/tandem-app/tandem/internal/tandem"
+)
+
+// personCookie remembers, in one browser, whose history it holds. It lives
+// as long as browsers allow (400 days), renewed on every visit to the
+// personal page; "forget this device" removes it.
+const (
+	personCookie    = "tandem_me"
+	personCookieAge = 400 * 24 * 60 * 60
+)
+
+func personURL(token string) string { return "/me/" + token }
+
+func personAttemptURL(token string, id int64) string {
+	return personURL(token) + "/attempts/" + strconv.FormatInt(id, 10)
+}
+
+func (s *Server) setPersonCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: personCookie, Value: token, Path: "/",
+		MaxAge: personCookieAge, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearPersonCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name: personCookie, Value: "", Path: "/",
+		MaxAge: -1, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// personFromCookie returns the person this browser remembers, if any.
+func (s *Server) personFromCookie(r *http.Request) (string, *tandem.Person, bool) {
+	c, err := r.Cookie(personCookie)
+	if err != nil || !tandem.ValidToken(c.Value) {
+		return "", nil, false
+	}
+	p, err := s.store.FindPersonByToken(r.Context(), tandem.HashToken(c.Value))
+	if err != nil {
+		return "", nil, false
+	}
+	return c.Value, p, true
+}
+
+// loadPerson returns the person whose personal link the URL holds.
+// Malformed and unknown links are both ENOTFOUND.
+func (s *Server) loadPerson(r *http.Request) (string, *tandem.Person, error) {
+	token := chi.URLParam(r, "me")
+	if !tandem.ValidToken(token) {
+		return "", nil, errNotFound
+	}
+	p, err := s.store.FindPersonByToken(r.Context(), tandem.HashToken(token))
+	return token, p, err
+}
+
+// loadPersonAttempt returns the person of the URL and one of their
+// attempts; someone else's attempt id is ENOTFOUND.
+func (s *Server) loadPersonAttempt(r *http.Request) (string, *tandem.Person, *tandem.Attempt, error) {
+	token, p, err := s.loadPerson(r)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	id, err := parseID(chi.URLParam(r, "attempt"))
+	if err != nil {
+		return "", nil, nil, err
+	}
+	a, err := s.store.FindPersonAttempt(r.Context(), p.ID, id)
+	return token, p, a, err
+}
+
+// parseID reads a positive decimal id, written the one way we write it.
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id < 1 || strconv.FormatInt(id, 10) != s {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// handleMe sends this browser to its personal page, or explains that it
+// has none.
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
+	if token, _, ok := s.personFromCookie(r); ok {
+		http.Redirect(w, r, personURL(token), http.StatusSeeOther)
+		return nil
+	}
+	return &pageError{status: http.StatusNotFound, title: "me.none.title", message: "me.none.message"}
+}
+
+// handleForget makes this browser forget the personal page; the history
+// stays, reachable by the link.
+func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) error {
+	if _, _, err := s.loadPerson(r); err != nil {
+		return err
+	}
+	s.clearPersonCookie(w, r)
+	http.Redirect(w, r, "/?forgotten=1", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) handleAttemptDelete(w http.ResponseWriter, r *http.Request) error {
+	token, p, a, err := s.loadPersonAttempt(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteAttempt(r.Context(), p.ID, a.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, personURL(token)+"?deleted=1", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) handleDeleteAll(w http.ResponseWriter, r *http.Request) error {
+	_, p, err := s.loadPerson(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeletePerson(r.Context(), p.ID); err != nil {
+		return err
+	}
+	s.clearPersonCookie(w, r)
+	http.Redirect(w, r, "/deleted", http.StatusSeeOther)
+	return nil
+}

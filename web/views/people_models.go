@@ -1,0 +1,113 @@
+package views
+
+// History is a person's private page: every attempt and how it moved.
+type History struct {
+	URL      string // the personal link, absolute
+	Attempts []HistoryRow
+	Quizzes  []QuizTrend
+	Deleted  bool // an attempt was just deleted
+	// Where the page's forms and downloads go.
+	ExportJSON, ExportCSV, DeleteURL, ForgetURL string
+}
+
+// HistoryRow is one attempt in the list, newest first.
+type HistoryRow struct {
+	Date        string
+	QuizTitle   string
+	Version     int
+	ResultTitle string
+	URL         string
+	DeleteURL   string
+	Flagged     bool // read with care
+}
+
+// QuizTrend is how one quiz's scores moved over a person's attempts.
+type QuizTrend struct {
+	Title      string
+	Language   string
+	Count      int    // attempts of this quiz
+	RetakeURL  string // the quiz's intro page
+	CompareURL string // empty with fewer than two attempts
+	Scales     []Trend
+	Spectrum   *Trend // positions over time; nil when the quiz has none
+	Left       string // the spectrum's poles, for its labels
+	Right      string
+}
+
+// Trend is one line: a scale's score, or the spectrum position, per attempt,
+// oldest first.
+type Trend struct {
+	ID     string // unique on the page, for the chart's ids
+	Name   string
+	Points []TrendPoint
+}
+
+// TrendPoint is one attempt on a trend.
+type TrendPoint struct {
+	Date  string
+	Value *float64 // nil when the attempt has no score here
+}
+
+// PersonalLink is the personal page's link, shown on a result to the
+// browser that owns it.
+type PersonalLink struct {
+	URL     string // absolute
+	PageURL string // relative, to open it
+}
+
+// Confirm asks before something that cannot be undone.
+type Confirm struct {
+	Title, Message string
+	Action         string // where the form posts
+	Button         string
+	CancelURL      string
+}
+
+// Compare is the compare page.
+type Compare struct {
+	QuizTitle        string
+	Language         string
+	Before           CompareSide
+	After            CompareSide
+	Options          []CompareOption // attempts to choose from, newest first
+	SameVersion      bool
+	Dropped          []string // names of scales only one side has
+	Scales           []ScaleCompare
+	Moves            []ItemCompare
+	ProvisionalNorms bool // some verdict rests on norms marked provisional
+	HistoryURL       string
+	JSONURL          string
+	Action           string // where the choice form goes (GET)
+}
+
+// CompareSide is one of the two attempts.
+type CompareSide struct {
+	ID          string
+	Date        string
+	Version     int
+	ResultTitle string
+	Flags       []string // read-with-care sentences
+}
+
+// CompareOption is an attempt in the pickers.
+type CompareOption struct {
+	ID    string
+	Label string
+	// Selected marks the attempt chosen on each side.
+	Before, After bool
+}
+
+// ScaleCompare is one scale, side by side.
+type ScaleCompare struct {
+	Name          string
+	Before, After *float64
+	Difference    string // in words, e.g. "8 points less codependence"
+	Verdict       string // "a real change", "within measurement noise", or no claim
+	Reliable      bool
+}
+
+// ItemCompare is an item whose answer moved.
+type ItemCompare struct {
+	Text          string
+	Before, After string // answer labels
+}
