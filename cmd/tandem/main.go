@@ -75,6 +75,7 @@ type Config struct {
 	Quizzes   string // folder of quiz files; empty for the shipped ones
 	LogFormat string // text or json
 	BaseURL   string // where people reach the server; empty: as each request says
+	HSTS      bool
 	DraftDays int
 	// DrainDelay is how long /healthz answers 503 before the listener
 	// closes, so a load balancer notices and sends no new requests.
@@ -108,6 +109,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		"on shutdown, how long /healthz answers 503 before the server stops accepting (TANDEM_DRAIN_DELAY)")
 	fs.StringVar(&cfg.BaseURL, "base-url", env("TANDEM_BASE_URL", ""),
 		"public address behind a reverse proxy, such as https://tandem.example: private links use it, and cookies are Secure when it is https (TANDEM_BASE_URL)")
+	fs.BoolVar(&cfg.HSTS, "hsts", getenv("TANDEM_HSTS") == "true",
+		"send Strict-Transport-Security: only for servers reached over https alone (TANDEM_HSTS=true)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -168,7 +171,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		}
 	}()
 	draftAge := time.Duration(cfg.DraftDays) * 24 * time.Hour
-	srv, err := web.New(ctx, web.Config{Quizzes: qs, Store: db, Logger: log, DraftLifetime: draftAge, BaseURL: cfg.BaseURL})
+	srv, err := web.New(ctx, web.Config{Quizzes: qs, Store: db, Logger: log, DraftLifetime: draftAge, BaseURL: cfg.BaseURL, HSTS: cfg.HSTS})
 	if err != nil {
 		return err
 	}

@@ -320,3 +320,10 @@ func text(n *html.Node) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func mustURL(tb testing.TB, s string) *url.URL {
+	tb.Helper()
+	u, err := url.Parse(s)
+	require.NoError(tb, err)
+	return u
+}

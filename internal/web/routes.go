@@ -12,7 +12,7 @@ import (
 // Handler returns the whole site: every route is listed here.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.pageContext, s.recoverPanics, s.limitBodies)
+	r.Use(s.logRequests, s.secureHeaders, s.pageContext, s.recoverPanics, s.limitBodies)
 	r.Use(middleware.Compress(5, "text/html", "text/css", "application/json", "image/svg+xml"))
 	r.Use(s.crossOrigin, middleware.GetHead)
 

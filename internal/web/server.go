@@ -52,6 +52,9 @@ type Config struct {
 	// server; private links are built from it, and cookies are Secure when
 	// it is https. Empty: the address each request came to.
 	BaseURL string
+	// HSTS tells browsers to use https only, for two years: for servers
+	// that are reached over https alone.
+	HSTS bool
 }
 
 // Server holds what the handlers share.
@@ -65,6 +68,7 @@ type Server struct {
 	assets   *assets
 	draftAge time.Duration
 	baseURL  string
+	hsts     bool
 	draining atomic.Bool
 }
 
@@ -88,6 +92,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		assets:   assets,
 		draftAge: cfg.DraftLifetime,
 		baseURL:  strings.TrimSuffix(cfg.BaseURL, "/"),
+		hsts:     cfg.HSTS,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -1,0 +1,106 @@
+package web_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/internal/web"
+)
+
+// TestHeaders walks every route the router has, with real values for its
+// parameters, and checks the headers every response must carry.
+func TestHeaders(t *testing.T) {
+	e := newEnv(t)
+	done := e.start(spectrumQuiz)
+	e.answerAll(done, func(string) (int, bool) { return 3, true })
+	live := e.start(spectrumQuiz)
+	me := meToken(t, e)
+	a, err := e.db.FindAttemptByToken(t.Context(), tandem.HashToken(done))
+	require.NoError(t, err)
+	home := e.get("/")
+	css := attr(find(t, home.doc, byAttr("rel", "stylesheet")), "href")
+
+	values := map[string]string{
+		"{quiz}": spectrumQuiz, "{page}": "1", "{me}": me, "{attempt}": strconv.FormatInt(a.ID, 10),
+		"{file}": strings.TrimPrefix(css, "/static/"),
+	}
+	routes, ok := e.web.Handler().(chi.Routes)
+	require.True(t, ok)
+	walked := 0
+	err = chi.Walk(routes, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if method != http.MethodGet && method != http.MethodHead {
+			return nil // POST routes are walked below, with their forms
+		}
+		path := strings.TrimSuffix(route, "/")
+		token := done
+		if strings.HasPrefix(route, "/attempts/") {
+			token = live
+		}
+		path = strings.ReplaceAll(path, "{token}", token)
+		for k, v := range values {
+			path = strings.ReplaceAll(path, k, v)
+		}
+		if path == "" {
+			path = "/"
+		}
+		r := e.get(path)
+		assert.Less(t, r.status, 500, path)
+		checkHeaders(t, path, r)
+		walked++
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Greater(t, walked, 15, "every GET route was walked")
+
+	// Errors and redirects carry them too.
+	for _, path := range []string{"/nope", "/results/" + tandem.NewToken(), "/attempts/" + live} {
+		checkHeaders(t, path, e.get(path))
+	}
+	checkHeaders(t, "POST start", e.post("/quizzes/"+spectrumQuiz+"/attempts", nil))
+}
+
+func checkHeaders(t *testing.T, path string, r *response) {
+	t.Helper()
+	want := map[string]string{
+		"Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; " +
+			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+		"X-Content-Type-Options":       "nosniff",
+		"Referrer-Policy":              "no-referrer",
+		"Cross-Origin-Opener-Policy":   "same-origin",
+		"Cross-Origin-Resource-Policy": "same-origin",
+	}
+	for k, v := range want {
+		assert.Equal(t, v, r.header.Get(k), "%s on %s", k, path)
+	}
+	assert.Contains(t, r.header.Get("Permissions-Policy"), "camera=()", path)
+	assert.Empty(t, r.header.Get("Strict-Transport-Security"), "no HSTS unless asked, on %s", path)
+	if strings.HasPrefix(path, "/static/") {
+		assert.Equal(t, "public, max-age=31536000, immutable", r.header.Get("Cache-Control"), path)
+	} else {
+		assert.Equal(t, "no-store", r.header.Get("Cache-Control"), path)
+	}
+}
+
+// meToken returns the personal token the env's browser holds.
+func meToken(t *testing.T, e *env) string {
+	t.Helper()
+	for _, c := range e.client.Jar.Cookies(mustURL(t, e.srv.URL)) {
+		if c.Name == "tandem_me" {
+			return c.Value
+		}
+	}
+	t.Fatal("the browser holds no personal page")
+	return ""
+}
+
+func TestHeaders_HSTS(t *testing.T) {
+	e := newEnvConfig(t, t.TempDir()+"/t.db", web.Config{HSTS: true})
+	assert.Equal(t, "max-age=63072000; includeSubDomains", e.get("/").header.Get("Strict-Transport-Security"))
+}
