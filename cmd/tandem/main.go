@@ -4,6 +4,7 @@
 //	tandem [-addr :8080] [-db data/tandem.db] [-quizzes DIR] [-log-format text|json] [-base-url URL]
 //	tandem validate FILE...
 //	tandem norms [-simulate N] QUIZ-ID
+//	tandem backup [-db PATH] FILE
 //
 // Every flag has an environment variable of the same meaning (TANDEM_ADDR,
 // TANDEM_DB, TANDEM_QUIZZES, TANDEM_LOG_FORMAT, ...); the flag wins.
@@ -52,11 +53,15 @@ var errReported = errors.New("reported")
 
 // run is main without the process around it, so tests can drive it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "validate" {
-		return validate(args[1:], stdout, stderr)
-	}
-	if len(args) > 0 && args[0] == "norms" {
-		return normsCommand(ctx, args[1:], getenv, stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "validate":
+			return validate(args[1:], stdout, stderr)
+		case "norms":
+			return normsCommand(ctx, args[1:], getenv, stdout, stderr)
+		case "backup":
+			return backupCommand(ctx, args[1:], getenv, stdout, stderr)
+		}
 	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
