@@ -253,17 +253,18 @@ func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, pageItems []
 	return c, err
 }
 
-// resolveOwner returns the person an attempt joins: owner.PersonID when
-// that person still exists (they may have deleted everything in another
-// tab), otherwise a new person with owner.NewTokenHash.
+// resolveOwner returns the person an attempt joins: the one with
+// owner.TokenHash when they still exist (they may have deleted everything
+// in another tab), otherwise a new person with owner.NewTokenHash.
 func (db *DB) resolveOwner(ctx context.Context, tx *sql.Tx, owner tandem.Owner) (int64, bool, error) {
-	if owner.PersonID != 0 {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM people WHERE id = ?`, owner.PersonID).Scan(&n); err != nil {
-			return 0, false, err
+	if len(owner.TokenHash) > 0 {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE token_hash = ?`, owner.TokenHash).Scan(&id)
+		if err == nil {
+			return id, false, nil
 		}
-		if n == 1 {
-			return owner.PersonID, false, nil
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, false, err
 		}
 	}
 	if len(owner.NewTokenHash) == 0 {

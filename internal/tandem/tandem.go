@@ -102,10 +102,12 @@ type Completion struct {
 	NewPerson bool
 }
 
-// Owner says whose history a completed attempt joins: the person PersonID
-// when it is set and still exists, otherwise a new person reached by the
-// token whose hash is NewTokenHash.
+// Owner says whose history a completed attempt joins: the person whose
+// personal link has the token hash TokenHash, when set and still there,
+// otherwise a new person reached by the token whose hash is NewTokenHash.
+// People are named by token hash, never by row id: ids of deleted rows are
+// reused, hashes of random tokens never are.
 type Owner struct {
-	PersonID     int64
+	TokenHash    []byte
 	NewTokenHash []byte
 }

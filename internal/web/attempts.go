@@ -174,8 +174,8 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, at *attemptAt, s
 	// link only this response hands out.
 	newToken := tandem.NewToken()
 	owner := tandem.Owner{NewTokenHash: tandem.HashToken(newToken)}
-	if _, p, ok := s.personFromCookie(r); ok {
-		owner.PersonID = p.ID
+	if c, err := r.Cookie(personCookie); err == nil && tandem.ValidToken(c.Value) {
+		owner.TokenHash = tandem.HashToken(c.Value)
 	}
 	c, err := s.store.CompleteAttempt(ctx, at.attempt.ID, itemIDs(sec), answers,
 		func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) }, owner)

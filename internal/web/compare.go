@@ -66,6 +66,9 @@ func (s *Server) loadComparison(r *http.Request) (*comparison, error) {
 	if err != nil {
 		return nil, err
 	}
+	if from != nil && to != nil && from.attempt.ID == to.attempt.ID {
+		return nil, tandem.Errorf(tandem.EINVALID, "an attempt compared with itself")
+	}
 	quizID := q.Get("quiz")
 	switch {
 	case to != nil:

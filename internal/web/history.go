@@ -13,7 +13,9 @@ import (
 
 // handleHistory shows a person's private page. Opening it also makes this
 // browser remember it, so a link opened on a new device adopts the history
-// there.
+// there; a browser that already remembers another person's page (someone
+// helping a friend, a shared computer) is asked first, so that its later
+// attempts never land in the wrong history.
 func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	token, p, err := s.loadPerson(r)
 	if err != nil {
@@ -47,7 +49,11 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	h.Quizzes = s.trends(ctx, token, scored)
-	s.setPersonCookie(w, r, token)
+	if mine, other, ok := s.personFromCookie(r); ok && other.ID != p.ID && mine != token {
+		h.AdoptURL = base + "/adopt"
+	} else {
+		s.setPersonCookie(w, r, token)
+	}
 	s.render(w, r, http.StatusOK, views.HistoryView(h))
 	return nil
 }

@@ -95,6 +95,18 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 	return &pageError{status: http.StatusNotFound, title: "me.none.title", message: "me.none.message"}
 }
 
+// handleAdopt makes this browser remember this personal page instead of
+// the one it remembered.
+func (s *Server) handleAdopt(w http.ResponseWriter, r *http.Request) error {
+	token, _, err := s.loadPerson(r)
+	if err != nil {
+		return err
+	}
+	s.setPersonCookie(w, r, token)
+	http.Redirect(w, r, personURL(token), http.StatusSeeOther)
+	return nil
+}
+
 // handleForget makes this browser forget the personal page; the history
 // stays, reachable by the link.
 func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) error {

@@ -45,6 +45,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/delete", s.wrap(s.handleDeleteAllConfirm))
 		r.Post("/delete", s.wrap(s.handleDeleteAll))
 		r.Post("/forget", s.wrap(s.handleForget))
+		r.Post("/adopt", s.wrap(s.handleAdopt))
 	})
 
 	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))

@@ -6,6 +6,9 @@ type History struct {
 	Attempts []HistoryRow
 	Quizzes  []QuizTrend
 	Deleted  bool // an attempt was just deleted
+	// AdoptURL is set when this browser remembers another person's page:
+	// it is where the form that switches to this one posts.
+	AdoptURL string
 	// Where the page's forms and downloads go.
 	ExportJSON, ExportCSV, DeleteURL, ForgetURL string
 }
