@@ -217,8 +217,11 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	}
 	log.Info("shutting down: finishing requests in flight")
 	srv.Drain()
-	time.Sleep(cfg.DrainDelay)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownIn)
+	// The drain delay counts towards the shutdown budget, so that even a
+	// request that never ends cannot keep the process past ShutdownIn.
+	deadline := time.Now().Add(cfg.ShutdownIn)
+	time.Sleep(min(cfg.DrainDelay, cfg.ShutdownIn/2))
+	shutdownCtx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		// Requests still running after the grace period are cut off
