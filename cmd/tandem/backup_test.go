@@ -23,7 +23,7 @@ import (
 // restores it (opens the copy) and finds every attempt whose result had
 // been acknowledged before the backup started.
 func TestBackup_UnderLoad(t *testing.T) {
-	s, dbPath := startServer(t, "-quizzes", filepath.Join("..", "..", "testdata", "quizzes"))
+	s, dbPath := startServer(t, "-quizzes", filepath.Join("..", "..", "testdata", "quizzes"), "-rate-limits=false")
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	complete := func() (string, error) {
 		res, err := client.PostForm(s.URL+"/quizzes/weighted-sleep/attempts", nil)
@@ -31,6 +31,9 @@ func TestBackup_UnderLoad(t *testing.T) {
 			return "", err
 		}
 		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			return "", fmt.Errorf("start: %d", res.StatusCode)
+		}
 		loc := res.Header.Get("Location")
 		token := strings.Split(loc, "/")[2]
 		pages := []url.Values{

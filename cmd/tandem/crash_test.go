@@ -104,7 +104,7 @@ func startProc(tb testing.TB, db string, extra ...string) *proc {
 	bin := tandemBinary(tb)
 	quizzes, err := filepath.Abs(filepath.Join("..", "..", "testdata", "quizzes"))
 	require.NoError(tb, err)
-	args := append([]string{"-addr", "127.0.0.1:0", "-db", db, "-quizzes", quizzes, "-log-format", "json"}, extra...)
+	args := append([]string{"-addr", "127.0.0.1:0", "-db", db, "-quizzes", quizzes, "-log-format", "json", "-rate-limits=false"}, extra...)
 	p := &proc{cmd: exec.Command(bin, args...), Stderr: &syncBuffer{}, done: make(chan struct{})}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TANDEM_") { // the flags alone decide

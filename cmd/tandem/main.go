@@ -81,7 +81,10 @@ type Config struct {
 	LogFormat string // text or json
 	BaseURL   string // where people reach the server; empty: as each request says
 	HSTS      bool
-	DraftDays int
+	// RateLimits turns the per-IP limits on writes on (the default).
+	RateLimits     bool
+	TrustedProxies []string
+	DraftDays      int
 	// DrainDelay is how long /healthz answers 503 before the listener
 	// closes, so a load balancer notices and sends no new requests.
 	DrainDelay time.Duration
@@ -116,6 +119,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		"public address behind a reverse proxy, such as https://tandem.example: private links use it, and cookies are Secure when it is https (TANDEM_BASE_URL)")
 	fs.BoolVar(&cfg.HSTS, "hsts", getenv("TANDEM_HSTS") == "true",
 		"send Strict-Transport-Security: only for servers reached over https alone (TANDEM_HSTS=true)")
+	fs.BoolVar(&cfg.RateLimits, "rate-limits", getenv("TANDEM_RATE_LIMITS") != "false",
+		"limit, per client IP, attempts started and forms saved per minute; false for load tests (TANDEM_RATE_LIMITS)")
+	trusted := fs.String("trusted-proxy", env("TANDEM_TRUSTED_PROXY", ""),
+		"comma-separated address prefixes of reverse proxies whose X-Forwarded-For names the client, such as 127.0.0.1/32 (TANDEM_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -124,6 +131,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (to check quiz files, run: tandem validate FILE...)", fs.Arg(0))
+	}
+	for _, p := range strings.Split(*trusted, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+		}
 	}
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)
@@ -176,7 +188,14 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		}
 	}()
 	draftAge := time.Duration(cfg.DraftDays) * 24 * time.Hour
-	srv, err := web.New(ctx, web.Config{Quizzes: qs, Store: db, Logger: log, DraftLifetime: draftAge, BaseURL: cfg.BaseURL, HSTS: cfg.HSTS})
+	webCfg := web.Config{
+		Quizzes: qs, Store: db, Logger: log, DraftLifetime: draftAge,
+		BaseURL: cfg.BaseURL, HSTS: cfg.HSTS, TrustedProxies: cfg.TrustedProxies,
+	}
+	if cfg.RateLimits {
+		webCfg.RateLimits = web.DefaultRateLimits
+	}
+	srv, err := web.New(ctx, webCfg)
 	if err != nil {
 		return err
 	}

@@ -533,3 +533,28 @@ func TestRun_DrainsBeforeStopping(t *testing.T) {
 		t.Fatal("run did not return")
 	}
 }
+
+// TestRun_RateLimitsOnByDefault: the 31st attempt started within a minute
+// from one address is refused; -rate-limits=false lifts the limit.
+func TestRun_RateLimitsOnByDefault(t *testing.T) {
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	starts := func(base string, n int) []int {
+		var codes []int
+		for range n {
+			res, err := client.Post(base+"/quizzes/relationship-spectrum/attempts", "application/x-www-form-urlencoded", nil)
+			require.NoError(t, err)
+			res.Body.Close()
+			codes = append(codes, res.StatusCode)
+		}
+		return codes
+	}
+	limited, _ := startServer(t)
+	codes := starts(limited.URL, 31)
+	assert.Equal(t, http.StatusSeeOther, codes[29])
+	assert.Equal(t, http.StatusTooManyRequests, codes[30])
+
+	open, _ := startServer(t, "-rate-limits=false")
+	for _, c := range starts(open.URL, 31) {
+		assert.Equal(t, http.StatusSeeOther, c)
+	}
+}

@@ -12,7 +12,8 @@ import (
 // Handler returns the whole site: every route is listed here.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.secureHeaders, s.pageContext, s.recoverPanics, s.limitBodies)
+	r.Use(s.logRequests, s.secureHeaders, s.pageContext, s.recoverPanics, s.limitBodies, s.clientIP())
+	starts, writes := s.limit(s.limits.Starts), s.limit(s.limits.Writes)
 	r.Use(middleware.Compress(5, "text/html", "text/css", "application/json", "image/svg+xml"))
 	r.Use(s.crossOrigin, middleware.GetHead)
 
@@ -21,11 +22,11 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/", s.wrap(s.handleHome))
 	r.Get("/quizzes/{quiz}", s.wrap(s.handleQuizShow))
-	r.Post("/quizzes/{quiz}/attempts", s.wrap(s.handleAttemptCreate))
+	r.With(starts).Post("/quizzes/{quiz}/attempts", s.wrap(s.handleAttemptCreate))
 
 	r.Get("/attempts/{token}", s.wrap(s.handleAttemptResume))
 	r.Get("/attempts/{token}/{page}", s.wrap(s.handleSectionShow))
-	r.Post("/attempts/{token}/{page}", s.wrap(s.handleSectionSave))
+	r.With(writes).Post("/attempts/{token}/{page}", s.wrap(s.handleSectionSave))
 
 	r.Get("/results/{token}", s.wrap(s.handleResultShow))
 	r.Get("/results/{token}.json", s.wrap(s.handleResultJSON))
@@ -37,15 +38,15 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/attempts/{attempt}", s.wrap(s.handlePersonResult))
 		r.Get("/attempts/{attempt}.json", s.wrap(s.handlePersonResultJSON))
 		r.Get("/attempts/{attempt}/delete", s.wrap(s.handleAttemptDeleteConfirm))
-		r.Post("/attempts/{attempt}/delete", s.wrap(s.handleAttemptDelete))
+		r.With(writes).Post("/attempts/{attempt}/delete", s.wrap(s.handleAttemptDelete))
 		r.Get("/compare", s.wrap(s.handleCompare))
 		r.Get("/compare.json", s.wrap(s.handleCompareJSON))
 		r.Get("/export.json", s.wrap(s.handleExportJSON))
 		r.Get("/export.csv", s.wrap(s.handleExportCSV))
 		r.Get("/delete", s.wrap(s.handleDeleteAllConfirm))
-		r.Post("/delete", s.wrap(s.handleDeleteAll))
-		r.Post("/forget", s.wrap(s.handleForget))
-		r.Post("/adopt", s.wrap(s.handleAdopt))
+		r.With(writes).Post("/delete", s.wrap(s.handleDeleteAll))
+		r.With(writes).Post("/forget", s.wrap(s.handleForget))
+		r.With(writes).Post("/adopt", s.wrap(s.handleAdopt))
 	})
 
 	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))

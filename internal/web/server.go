@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -55,6 +56,11 @@ type Config struct {
 	// HSTS tells browsers to use https only, for two years: for servers
 	// that are reached over https alone.
 	HSTS bool
+	// RateLimits caps writes per client IP; the zero value is no limit.
+	RateLimits RateLimits
+	// TrustedProxies are the address prefixes (CIDR) of reverse proxies
+	// whose X-Forwarded-For names the client; empty: the TCP peer is.
+	TrustedProxies []string
 }
 
 // Server holds what the handlers share.
@@ -69,7 +75,10 @@ type Server struct {
 	draftAge time.Duration
 	baseURL  string
 	hsts     bool
-	draining atomic.Bool
+	limits   RateLimits
+	// trustedProxies are CIDR prefixes; see Config.
+	trustedProxies []string
+	draining       atomic.Bool
 }
 
 // New builds a Server and records every quiz's source in the store, so
@@ -93,6 +102,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		draftAge: cfg.DraftLifetime,
 		baseURL:  strings.TrimSuffix(cfg.BaseURL, "/"),
 		hsts:     cfg.HSTS,
+		limits:   cfg.RateLimits,
+
+		trustedProxies: cfg.TrustedProxies,
+	}
+	// A wrong prefix stops the start, not a request.
+	for _, p := range cfg.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			return nil, fmt.Errorf("trusted proxy %q is not an address prefix such as 127.0.0.1/32: %w", p, err)
+		}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
