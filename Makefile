@@ -38,9 +38,12 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./internal/quiz
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeSectionForm$$' -fuzztime=$(FUZZTIME) ./internal/web
 
-## bench: benchmarks; not part of make test.
+## bench: Go benchmarks, then the load run against the real binary (cmd/loadgen,
+## about a minute); not part of make test. LOADGEN_FLAGS='-c 64 -d 20s' to vary it.
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(MAKE) build
+	$(GO) run ./cmd/loadgen -server $(BIN) $(LOADGEN_FLAGS)
 
 clean:
 	rm -rf bin
