@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/tandem
 FUZZTIME ?= 30s
 
-.PHONY: build run test vet fmt-check generate generate-check fuzz bench clean
+.PHONY: build run test e2e screenshots vet fmt-check generate generate-check fuzz bench clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tandem
@@ -14,6 +14,17 @@ run: build
 ## test: vet, formatting, generated code up to date, then every test with the race detector.
 test: vet fmt-check generate-check
 	$(GO) test -race -count=1 ./...
+
+## e2e: only the browser tests (internal/e2e, which make test runs too), with
+## the page budgets and the axe summary. They need Chromium; without it they
+## skip, unless TANDEM_E2E=require.
+e2e:
+	$(GO) test -count=1 -v ./internal/e2e/
+
+## screenshots: the browser tests write docs/screenshots (phone and desktop,
+## light and dark).
+screenshots:
+	TANDEM_SCREENSHOTS=1 $(GO) test -count=1 -run='^TestScreenshots$$' -v ./internal/e2e/
 
 vet:
 	$(GO) vet ./...
@@ -39,7 +50,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeSectionForm$$' -fuzztime=$(FUZZTIME) ./internal/web
 
 ## bench: Go benchmarks, then the load run against the real binary (cmd/loadgen,
-## about a minute); not part of make test. LOADGEN_FLAGS='-c 64 -d 20s' to vary it.
+## about 70 s); not part of make test. LOADGEN_FLAGS='-c 64 -d 20s' to vary it.
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 	$(MAKE) build

@@ -1,0 +1,129 @@
+package e2e_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/sqlite"
+	"github.com/tandem-app/tandem/internal/web"
+	"github.com/tandem-app/tandem/quizzes"
+)
+
+// clock is when every browser test happens, so dates on pages (and in the
+// screenshots) do not change from run to run.
+var clock = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+
+// server is the real handler on a new SQLite file, with the shipped quizzes.
+type server struct {
+	URL     string
+	quiz    *quiz.Quiz // the shipped questionnaire the flows take
+	scratch bool       // not Tandem (TestMeters): keep out of the summary
+}
+
+func newServer(t *testing.T) *server {
+	t.Helper()
+	needBrowser(t)
+	qs, err := quiz.LoadFS(quizzes.FS, "quizzes")
+	require.NoError(t, err)
+	require.NotEmpty(t, qs)
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tandem.db"))
+	require.NoError(t, err)
+	db.Now = func() time.Time { return clock }
+	s, err := web.New(ctx, web.Config{Quizzes: qs, Store: db})
+	require.NoError(t, err)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		assert.NoError(t, db.Close())
+	})
+	return &server{URL: srv.URL, quiz: qs[0]}
+}
+
+// answer is the value the flows give item (1..5 on the shipped scale), a
+// consistent person leaning towards interdependence: agree with what the
+// balanced scales key positively, disagree with the rest, never the same
+// answer to everything. round shifts the answers a little, as a retake
+// some weeks later would.
+func answer(q *quiz.Quiz, it quiz.Item, round int) int {
+	lean := 0.0
+	for _, k := range it.Keys {
+		switch k.Scale {
+		case "codependence", "independence":
+			lean -= k.Weight
+		default:
+			lean += k.Weight
+		}
+	}
+	lo, hi := q.Scale.Min, q.Scale.Max
+	mid := (lo + hi) / 2
+	v := mid
+	switch {
+	case lean > 0:
+		v = mid + 1
+	case lean < 0:
+		v = mid - 1
+	}
+	// Strong answers now and then, and a retake that moves towards the
+	// middle on some items. The shipped item ids end in a digit.
+	n, sign := int(it.ID[len(it.ID)-1]), v-mid
+	if sign != 0 && n%3 == 0 {
+		v += sign
+	}
+	if sign != 0 && round > 0 && n%2 == 1 {
+		v -= sign
+	}
+	return min(max(v, lo), hi)
+}
+
+// seed takes the quiz rounds times over plain HTTP, as one browser would
+// (one cookie jar), and returns the path of that browser's personal page
+// and of each result, oldest first. Tests use it to reach pages that need
+// history without taking the quiz in the browser again.
+func (s *server) seed(t *testing.T, rounds int) (me string, results []string) {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(path string, form url.Values) string {
+		t.Helper()
+		res, err := c.PostForm(s.URL+path, form)
+		require.NoError(t, err)
+		_ = res.Body.Close()
+		require.Equal(t, http.StatusSeeOther, res.StatusCode, "POST %s", path)
+		return res.Header.Get("Location")
+	}
+	for round := range rounds {
+		loc := post("/quizzes/"+s.quiz.ID+"/attempts", nil)
+		for _, sec := range s.quiz.Sections {
+			form := url.Values{"_section": {sec.ID}, "_nav": {"next"}}
+			for _, it := range sec.Items {
+				form.Set(it.ID, strconv.Itoa(answer(s.quiz, it, round)))
+			}
+			loc = post(loc, form)
+		}
+		require.True(t, strings.HasPrefix(loc, "/results/"), "the quiz ends on its result, not %s", loc)
+		results = append(results, loc)
+	}
+	u, err := url.Parse(s.URL)
+	require.NoError(t, err)
+	for _, ck := range jar.Cookies(u) {
+		if ck.Name == "tandem_me" {
+			me = "/me/" + ck.Value
+		}
+	}
+	require.NotEmpty(t, me, "finishing gives the browser a personal page")
+	return me, results
+}
