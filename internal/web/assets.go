@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -26,6 +27,7 @@ type assets struct {
 
 type asset struct {
 	data []byte
+	gz   []byte // compressed once at start, not on every request
 	etag string
 }
 
@@ -43,8 +45,14 @@ func loadAssets() (*assets, error) {
 		hash := hex.EncodeToString(sum[:6])
 		ext := path.Ext(name)
 		hashed := strings.TrimSuffix(name, ext) + "." + hash + ext
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		_, _ = zw.Write(data)
+		if err := zw.Close(); err != nil {
+			return err
+		}
 		a.urls[name] = "/static/" + hashed
-		a.files[hashed] = asset{data: data, etag: `"` + hash + `"`}
+		a.files[hashed] = asset{data: data, gz: gz.Bytes(), etag: `"` + hash + `"`}
 		return nil
 	})
 	return a, err
@@ -59,8 +67,29 @@ func (a *assets) serve(w http.ResponseWriter, r *http.Request) error {
 	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
 		w.Header().Set("Content-Type", ct)
 	}
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Header().Set("ETag", f.etag)
-	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.data))
+	h := w.Header()
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Vary", "Accept-Encoding")
+	body := f.data
+	if acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip") // the compression middleware leaves it be
+		h.Set("ETag", `W/`+f.etag)
+		body = f.gz
+	} else {
+		h.Set("ETag", f.etag)
+	}
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(body))
 	return nil
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding lists gzip
+// without refusing it (q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(enc), "gzip") {
+			return strings.ReplaceAll(q, " ", "") != "q=0"
+		}
+	}
+	return false
 }

@@ -158,7 +158,7 @@ func renderContext(tb testing.TB) context.Context {
 	bundle.RegisterUnmarshalFunc("yaml", func(data []byte, v any) error { return yaml.Load(data, v) })
 	_, err := bundle.LoadMessageFileFS(locales.FS, "en.yaml")
 	require.NoError(tb, err)
-	return views.WithLocalizer(context.Background(), i18n.NewLocalizer(bundle, "en"))
+	return views.WithLocalizer(context.Background(), i18n.NewLocalizer(bundle, "en"), "en")
 }
 
 // BenchmarkRender renders each page's templ component straight into

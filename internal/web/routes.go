@@ -14,7 +14,9 @@ func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.logRequests, s.secureHeaders, s.pageContext, s.recoverPanics, s.limitBodies, s.clientIP())
 	starts, writes := s.limit(s.limits.Starts), s.limit(s.limits.Writes)
-	r.Use(middleware.Compress(5, "text/html", "text/css", "application/json", "image/svg+xml"))
+	// Level 1: pages are small and made per request, so the CPU saved
+	// matters more than the last few bytes; static files come compressed.
+	r.Use(middleware.Compress(1, "text/html", "application/json", "text/csv"))
 	r.Use(s.crossOrigin, middleware.GetHead)
 
 	r.Get("/healthz", s.handleHealth)
@@ -75,10 +77,32 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 
 var errCrossOrigin = &pageError{status: http.StatusForbidden, title: "error.forbidden.title", message: "error.forbidden.message"}
 
-// localizer picks the catalogue for the person's Accept-Language.
-func (s *Server) localizer(r *http.Request) *i18n.Localizer {
-	return i18n.NewLocalizer(s.bundle, r.Header.Get("Accept-Language"))
+// localizer picks the catalogue for the person's Accept-Language. The
+// few distinct headers browsers send are kept, each with its localizer, so
+// that pages reuse the messages already resolved for it.
+func (s *Server) localizer(r *http.Request) localizer {
+	header := r.Header.Get("Accept-Language")
+	if l, ok := s.localizers.Load(header); ok {
+		return l.(localizer)
+	}
+	l := localizer{loc: i18n.NewLocalizer(s.bundle, header)}
+	// The catalogue language it picked, read through a message every
+	// catalogue has.
+	_, tag, _ := l.loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: "lang"})
+	l.tag = tag.String()
+	if s.localizerCount.Add(1) <= maxLocalizers && len(header) <= 256 {
+		s.localizers.Store(header, l)
+	}
+	return l
 }
+
+type localizer struct {
+	loc *i18n.Localizer
+	tag string
+}
+
+// maxLocalizers bounds the cache of localizers: headers are client input.
+const maxLocalizers = 256
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -79,6 +79,8 @@ type Server struct {
 	// trustedProxies are CIDR prefixes; see Config.
 	trustedProxies []string
 	draining       atomic.Bool
+	localizers     sync.Map // Accept-Language header -> localizer
+	localizerCount atomic.Int64
 }
 
 // New builds a Server and records every quiz's source in the store, so
