@@ -111,6 +111,21 @@ func (db *DB) DeletePerson(ctx context.Context, personID int64) error {
 	return db.forget(ctx)
 }
 
+// DeleteDraft deletes the unfinished attempt reached by the token whose
+// hash is given, with its answers. A finished or unknown one is left alone:
+// there is nothing to do, and it is no error.
+func (db *DB) DeleteDraft(ctx context.Context, tokenHash []byte) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE token_hash = ? AND status = ?`,
+			tokenHash, tandem.StatusInProgress)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return db.forget(ctx)
+}
+
 // forget makes deleted data unreadable in the files: secure_delete has
 // zeroed it in the pages that held it, and a truncating checkpoint moves
 // those pages into the database and empties the write-ahead log, which

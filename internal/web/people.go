@@ -138,6 +138,16 @@ func (s *Server) handleDeleteAll(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeletePerson(r.Context(), p.ID); err != nil {
 		return err
 	}
+	// Unfinished attempts belong to no one yet; those this browser holds
+	// go too, since "everything" is what the person asked for.
+	for _, q := range s.quizzes {
+		if c, err := r.Cookie(draftCookie(q.ID)); err == nil && tandem.ValidToken(c.Value) {
+			if err := s.store.DeleteDraft(r.Context(), tandem.HashToken(c.Value)); err != nil {
+				return err
+			}
+			s.clearDraftCookie(w, r, q.ID)
+		}
+	}
 	s.clearPersonCookie(w, r)
 	http.Redirect(w, r, "/deleted", http.StatusSeeOther)
 	return nil

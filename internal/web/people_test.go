@@ -1092,3 +1092,25 @@ func TestCompare_SameAttemptTwice(t *testing.T) {
 	r := b.get("/me/" + b.me() + "/compare?from=" + id + "&to=" + id)
 	assert.Equal(t, http.StatusBadRequest, r.status)
 }
+
+// TestDeleteEverything_Drafts: an unfinished attempt in this browser goes
+// with everything else.
+func TestDeleteEverything_Drafts(t *testing.T) {
+	e := newEnv(t)
+	b := newPersonBrowser(e, e.client)
+	b.take(samePlan(spectrumOf(t), 2))
+	me := b.me()
+	draft := b.start()
+	page := b.get("/attempts/" + draft + "/1")
+	require.Equal(t, http.StatusSeeOther, b.post("/attempts/"+draft+"/1", pageForm(t, page, "next", samePlan(spectrumOf(t), 4)), nil).status)
+	require.Equal(t, 5, e.count(`SELECT count(*) FROM answers WHERE attempt_id = (SELECT id FROM attempts WHERE status = 'in_progress')`))
+
+	r := b.post("/me/"+me+"/delete", nil, nil)
+	require.Equal(t, http.StatusSeeOther, r.status)
+	assert.Equal(t, 0, e.count(`SELECT count(*) FROM attempts`))
+	assert.Equal(t, 0, e.count(`SELECT count(*) FROM answers`))
+	c := setCookieIn(r, "tandem_draft_"+spectrumQuiz)
+	require.NotNil(t, c, "the draft cookie is cleared")
+	assert.Equal(t, -1, c.MaxAge)
+	assert.Equal(t, http.StatusNotFound, b.get("/attempts/"+draft+"/1").status)
+}
