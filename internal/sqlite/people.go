@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/tandem-app/tandem/internal/tandem"
 )
@@ -93,8 +94,10 @@ func (db *DB) DeleteAttempt(ctx context.Context, personID, attemptID int64) erro
 }
 
 // DeletePerson deletes a person and, in the same transaction, every attempt,
-// answer and score of theirs. Their links answer 404 from then on.
-func (db *DB) DeletePerson(ctx context.Context, personID int64) error {
+// answer and score of theirs, and the unfinished attempts whose token hashes
+// are in drafts (those the person's browser holds; they belong to no one
+// yet). Their links answer 404 from then on.
+func (db *DB) DeletePerson(ctx context.Context, personID int64, drafts ...[]byte) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id = ?`, personID)
 		if err != nil {
@@ -103,22 +106,13 @@ func (db *DB) DeletePerson(ctx context.Context, personID int64) error {
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return errors.Join(err, tandem.Errorf(tandem.ENOTFOUND, "no such person"))
 		}
+		for _, h := range drafts {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE token_hash = ? AND status = ?`,
+				h, tandem.StatusInProgress); err != nil {
+				return err
+			}
+		}
 		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return db.forget(ctx)
-}
-
-// DeleteDraft deletes the unfinished attempt reached by the token whose
-// hash is given, with its answers. A finished or unknown one is left alone:
-// there is nothing to do, and it is no error.
-func (db *DB) DeleteDraft(ctx context.Context, tokenHash []byte) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE token_hash = ? AND status = ?`,
-			tokenHash, tandem.StatusInProgress)
-		return err
 	})
 	if err != nil {
 		return err
@@ -129,8 +123,42 @@ func (db *DB) DeleteDraft(ctx context.Context, tokenHash []byte) error {
 // forget makes deleted data unreadable in the files: secure_delete has
 // zeroed it in the pages that held it, and a truncating checkpoint moves
 // those pages into the database and empties the write-ahead log, which
-// still held the older copies.
+// still held the older copies. The checkpoint waits for readers of older
+// snapshots; rather than hold up every writer meanwhile, it waits a moment
+// and, if readers remain, tries again in the background until it succeeds.
 func (db *DB) forget(ctx context.Context) error {
+	done, err := db.checkpoint(ctx)
+	if err != nil || done {
+		return err
+	}
+	go func() {
+		for range 120 {
+			select {
+			case <-db.closed:
+				return
+			case <-time.After(500 * time.Millisecond):
+			}
+			if done, err := db.checkpoint(context.Background()); done || err != nil {
+				return
+			}
+		}
+	}()
+	return nil
+}
+
+// checkpoint tries a truncating checkpoint, waiting at most 100 ms for
+// readers, and reports whether it completed.
+func (db *DB) checkpoint(ctx context.Context) (bool, error) {
+	c, err := db.write.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, `PRAGMA busy_timeout = 100`); err != nil {
+		return false, err
+	}
+	defer c.ExecContext(context.Background(), `PRAGMA busy_timeout = 5000`)
 	var busy, logFrames, checkpointed int
-	return db.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed)
+	err = c.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed)
+	return err == nil && busy == 0, err
 }

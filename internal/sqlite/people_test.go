@@ -472,3 +472,39 @@ func TestDeletePerson(t *testing.T) {
 		assert.Equal(t, 1, peopleCount(t, raw, `SELECT count(*) FROM people`))
 	})
 }
+
+// TestDeletePerson_WhileSomeoneReads: a reader holding an old snapshot must
+// neither hold up the deletion (nor every writer behind it) nor leave the
+// deleted data in the write-ahead log once it is gone.
+func TestDeletePerson_WhileSomeoneReads(t *testing.T) {
+	db := peopleOpen(t)
+	ctx := context.Background()
+	_, mine := peopleNewOwner()
+	a, c := db.take(t, 4, 2, 1, mine)
+	draft := db.start(t, scoring.Answers{"p1": 1, "p2": 1})
+	_, theirs := peopleNewOwner()
+	db.take(t, 1, 1, 5, theirs)
+
+	reader := peopleRaw(t, db.path)
+	tx, err := reader.Begin()
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, tx.QueryRow(`SELECT count(*) FROM attempts`).Scan(&n)) // holds a snapshot
+
+	start := time.Now()
+	require.NoError(t, db.DeletePerson(ctx, c.PersonID, draft.tokenHash))
+	assert.Less(t, time.Since(start), time.Second, "the deletion does not wait for the reader")
+	// Writers are not held up either.
+	_, other := peopleNewOwner()
+	start = time.Now()
+	db.take(t, 2, 2, 2, other)
+	assert.Less(t, time.Since(start), time.Second)
+
+	require.NoError(t, tx.Rollback())
+	assert.Eventually(t, func() bool {
+		return !peopleFileHolds(t, db.path, a.tokenHash) && !peopleFileHolds(t, db.path, mine.NewTokenHash) &&
+			!peopleFileHolds(t, db.path, draft.tokenHash)
+	}, 5*time.Second, 100*time.Millisecond, "once the reader is gone, the deleted data leaves the files")
+	raw := peopleRaw(t, db.path)
+	assert.Equal(t, 0, peopleCount(t, raw, `SELECT count(*) FROM attempts WHERE token_hash = ?`, draft.tokenHash), "the draft went in the same transaction")
+}

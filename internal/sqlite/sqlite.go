@@ -24,8 +24,9 @@ import (
 
 // DB is the Tandem database.
 type DB struct {
-	write *sql.DB
-	read  *sql.DB
+	write  *sql.DB
+	read   *sql.DB
+	closed chan struct{} // closed by Close, to stop background work
 	// Now is the clock; tests replace it to make times exact.
 	Now func() time.Time
 }
@@ -57,7 +58,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	db := &DB{write: write, read: read, Now: time.Now}
+	db := &DB{write: write, read: read, Now: time.Now, closed: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -68,6 +69,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes both pools. The WAL is checkpointed when the last
 // connection closes, so a cleanly closed database is one file again.
 func (db *DB) Close() error {
+	select {
+	case <-db.closed:
+	default:
+		close(db.closed)
+	}
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -61,8 +62,8 @@ func (s *Server) handleExportCSV(w http.ResponseWriter, r *http.Request) error {
 	for _, sa := range scored {
 		a, q := sa.attempt, sa.quiz
 		row := func(kind, id, value, label string) {
-			_ = cw.Write([]string{strconv.FormatInt(a.ID, 10), a.QuizID, strconv.Itoa(a.QuizVersion),
-				a.CompletedAt.UTC().Format(time.RFC3339), kind, id, value, safeCell(label)})
+			_ = cw.Write([]string{strconv.FormatInt(a.ID, 10), safeCell(a.QuizID), strconv.Itoa(a.QuizVersion),
+				a.CompletedAt.UTC().Format(time.RFC3339), kind, safeCell(id), value, safeCell(label)})
 		}
 		res, _ := q.ResultByID(a.Outcome.Result)
 		row("result", res.ID, "", res.Title)
@@ -109,7 +110,7 @@ func floatCell(f *float64) string {
 // safeCell keeps a spreadsheet from reading text as a formula (CSV
 // injection): quiz texts come from files anyone may write.
 func safeCell(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
 	return s

@@ -13,9 +13,10 @@ import (
 
 // handleHistory shows a person's private page. Opening it also makes this
 // browser remember it, so a link opened on a new device adopts the history
-// there; a browser that already remembers another person's page (someone
-// helping a friend, a shared computer) is asked first, so that its later
-// attempts never land in the wrong history.
+// there. The browser is asked first when it remembers another person's
+// page (someone helping a friend, a shared computer), or when the link was
+// followed from another site: someone could send their own link so that
+// the reader's later results land in their history.
 func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	token, p, err := s.loadPerson(r)
 	if err != nil {
@@ -49,13 +50,27 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	h.Quizzes = s.trends(ctx, token, scored)
-	if mine, other, ok := s.personFromCookie(r); ok && other.ID != p.ID && mine != token {
-		h.AdoptURL = base + "/adopt"
-	} else {
+	_, remembered, ok := s.personFromCookie(r)
+	switch {
+	case ok && remembered.ID == p.ID, !ok && ownNavigation(r):
 		s.setPersonCookie(w, r, token)
+	default:
+		h.AdoptURL, h.AdoptOther = base+"/adopt", ok
 	}
 	s.render(w, r, http.StatusOK, views.HistoryView(h))
 	return nil
+}
+
+// ownNavigation reports whether the person opened the page themselves
+// (typed, bookmarked) or from one of our pages, rather than by following a
+// link on another site. Browsers say so in Sec-Fetch-Site; without the
+// header (older browsers, scripts) the request is taken as the person's.
+func ownNavigation(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "none", "same-origin":
+		return true
+	}
+	return false
 }
 
 // scoredAttempt is a completed attempt with the quiz it was scored on.
@@ -94,7 +109,7 @@ func (s *Server) trends(ctx context.Context, token string, scored []scoredAttemp
 		group := byQuiz[id]
 		latest := group[0].quiz
 		t := views.QuizTrend{
-			Title: latest.Title, Language: latest.Language, Count: len(group),
+			ID: id, Title: latest.Title, Language: latest.Language, Count: len(group),
 			RetakeURL: "/quizzes/" + id,
 		}
 		if len(group) > 1 {

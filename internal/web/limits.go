@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net"
 	"net/http"
 	"time"
 
@@ -27,7 +28,14 @@ func (s *Server) limit(n int) func(http.Handler) http.Handler {
 	}
 	return httprate.Limit(n, time.Minute,
 		httprate.WithKeyFuncs(func(r *http.Request) (string, error) {
-			return httprate.CanonicalizeIP(middleware.GetClientIP(r.Context())), nil
+			ip := middleware.GetClientIP(r.Context())
+			if ip == "" {
+				// No address could be trusted (a proxy that sent no
+				// X-Forwarded-For): count by the TCP peer rather than put
+				// every such client in one shared bucket.
+				ip, _, _ = net.SplitHostPort(r.RemoteAddr)
+			}
+			return httprate.CanonicalizeIP(ip), nil
 		}),
 		httprate.WithLimitHandler(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errTooMany })),
 	)

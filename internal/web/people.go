@@ -113,6 +113,9 @@ func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) error {
 	if _, _, err := s.loadPerson(r); err != nil {
 		return err
 	}
+	// On a shared computer the next person must not resume this one's
+	// unfinished answers either.
+	s.clearDraftCookies(w, r)
 	s.clearPersonCookie(w, r)
 	http.Redirect(w, r, "/?forgotten=1", http.StatusSeeOther)
 	return nil
@@ -135,19 +138,18 @@ func (s *Server) handleDeleteAll(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeletePerson(r.Context(), p.ID); err != nil {
+	// Unfinished attempts belong to no one yet; those this browser holds
+	// go too, in the same transaction, since "everything" is what the
+	// person asked for.
+	drafts := s.draftTokens(r)
+	hashes := make([][]byte, 0, len(drafts))
+	for _, token := range drafts {
+		hashes = append(hashes, tandem.HashToken(token))
+	}
+	if err := s.store.DeletePerson(r.Context(), p.ID, hashes...); err != nil {
 		return err
 	}
-	// Unfinished attempts belong to no one yet; those this browser holds
-	// go too, since "everything" is what the person asked for.
-	for _, q := range s.quizzes {
-		if c, err := r.Cookie(draftCookie(q.ID)); err == nil && tandem.ValidToken(c.Value) {
-			if err := s.store.DeleteDraft(r.Context(), tandem.HashToken(c.Value)); err != nil {
-				return err
-			}
-			s.clearDraftCookie(w, r, q.ID)
-		}
-	}
+	s.clearDraftCookies(w, r)
 	s.clearPersonCookie(w, r)
 	http.Redirect(w, r, "/deleted", http.StatusSeeOther)
 	return nil

@@ -1114,3 +1114,42 @@ func TestDeleteEverything_Drafts(t *testing.T) {
 	assert.Equal(t, -1, c.MaxAge)
 	assert.Equal(t, http.StatusNotFound, b.get("/attempts/"+draft+"/1").status)
 }
+
+// TestHistory_LinkFromAnotherSite: a personal link followed from another
+// site is not adopted silently: someone could send their own link so that
+// the reader's results land in their history.
+func TestHistory_LinkFromAnotherSite(t *testing.T) {
+	e := newEnv(t)
+	owner := newPersonBrowser(e, e.newClient())
+	owner.take(samePlan(spectrumOf(t), 2))
+	link := "/me/" + owner.me()
+
+	reader := newPersonBrowser(e, e.newClient())
+	req, err := http.NewRequest(http.MethodGet, e.srv.URL+link, nil)
+	require.NoError(t, err)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	r := e.do(reader.c, req)
+	require.Equal(t, http.StatusOK, r.status)
+	assert.Nil(t, setCookieIn(r, meCookie), "no cookie from a link on another site")
+	assert.Empty(t, reader.me())
+	assert.Contains(t, text(find(t, r.doc, byTestID("adopt"))), "does not remember this page yet")
+
+	// Typed or bookmarked (no header, or Sec-Fetch-Site: none), it is adopted.
+	r = reader.get(link)
+	assert.NotNil(t, setCookieIn(r, meCookie))
+}
+
+// TestForgetDevice_Drafts: forgetting the device also forgets unfinished
+// answers, so the next person at a shared computer cannot resume them.
+func TestForgetDevice_Drafts(t *testing.T) {
+	e := newEnv(t)
+	b := newPersonBrowser(e, e.client)
+	b.take(samePlan(spectrumOf(t), 2))
+	b.start()
+	r := b.post("/me/"+b.me()+"/forget", nil, nil)
+	require.Equal(t, http.StatusSeeOther, r.status)
+	c := setCookieIn(r, "tandem_draft_"+spectrumQuiz)
+	require.NotNil(t, c)
+	assert.Equal(t, -1, c.MaxAge)
+	assert.Empty(t, findAll(e.get("/").doc, byTestID("resume")))
+}

@@ -98,6 +98,24 @@ func (s *Server) setDraftCookie(w http.ResponseWriter, r *http.Request, quizID, 
 	})
 }
 
+// draftTokens returns the tokens of the unfinished attempts this browser
+// remembers, by quiz id.
+func (s *Server) draftTokens(r *http.Request) map[string]string {
+	tokens := map[string]string{}
+	for _, q := range s.quizzes {
+		if c, err := r.Cookie(draftCookie(q.ID)); err == nil && tandem.ValidToken(c.Value) {
+			tokens[q.ID] = c.Value
+		}
+	}
+	return tokens
+}
+
+func (s *Server) clearDraftCookies(w http.ResponseWriter, r *http.Request) {
+	for id := range s.draftTokens(r) {
+		s.clearDraftCookie(w, r, id)
+	}
+}
+
 func (s *Server) clearDraftCookie(w http.ResponseWriter, r *http.Request, quizID string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: draftCookie(quizID), Value: "", Path: "/",

@@ -38,8 +38,7 @@ type Store interface {
 	ListAttempts(ctx context.Context, personID int64) ([]*tandem.Attempt, error)
 	FindPersonAttempt(ctx context.Context, personID, attemptID int64) (*tandem.Attempt, error)
 	DeleteAttempt(ctx context.Context, personID, attemptID int64) error
-	DeletePerson(ctx context.Context, personID int64) error
-	DeleteDraft(ctx context.Context, tokenHash []byte) error
+	DeletePerson(ctx context.Context, personID int64, drafts ...[]byte) error
 }
 
 // Config is what a Server is built from.

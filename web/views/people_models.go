@@ -9,6 +9,9 @@ type History struct {
 	// AdoptURL is set when this browser remembers another person's page:
 	// it is where the form that switches to this one posts.
 	AdoptURL string
+	// AdoptOther: this browser remembers someone else's page (otherwise
+	// it remembers none, and the link came from another site).
+	AdoptOther bool
 	// Where the page's forms and downloads go.
 	ExportJSON, ExportCSV, DeleteURL, ForgetURL string
 }
@@ -26,6 +29,7 @@ type HistoryRow struct {
 
 // QuizTrend is how one quiz's scores moved over a person's attempts.
 type QuizTrend struct {
+	ID         string
 	Title      string
 	Language   string
 	Count      int    // attempts of this quiz
