@@ -93,6 +93,28 @@ func (db *DB) DeleteAttempt(ctx context.Context, personID, attemptID int64) erro
 	return db.forget(ctx)
 }
 
+// DeleteAttemptByToken deletes the completed attempt reached by the token
+// whose hash is given, with its answers and scores: holding a result's
+// link is enough to delete that one result. It returns ENOTFOUND when
+// there is none.
+func (db *DB) DeleteAttemptByToken(ctx context.Context, tokenHash []byte) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE token_hash = ? AND status = ?`,
+			tokenHash, tandem.StatusCompleted)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, tandem.Errorf(tandem.ENOTFOUND, "no such attempt"))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return db.forget(ctx)
+}
+
 // DeletePerson deletes a person and, in the same transaction, every attempt,
 // answer and score of theirs, and the unfinished attempts whose token hashes
 // are in drafts (those the person's browser holds; they belong to no one

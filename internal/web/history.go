@@ -203,9 +203,11 @@ func (s *Server) handleDeleteAllConfirm(w http.ResponseWriter, r *http.Request) 
 
 func (s *Server) handleDeleted(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	s.render(w, r, http.StatusOK, views.ErrorView(views.ErrorPage{
-		Title: views.T(ctx, "deleted.title"), Message: views.T(ctx, "deleted.message"),
-	}))
+	page := views.ErrorPage{Title: views.T(ctx, "deleted.title"), Message: views.T(ctx, "deleted.message")}
+	if r.URL.Query().Get("one") == "1" {
+		page = views.ErrorPage{Title: views.T(ctx, "deleted.one.title"), Message: views.T(ctx, "deleted.one.message")}
+	}
+	s.render(w, r, http.StatusOK, views.ErrorView(page))
 	return nil
 }
 

@@ -1153,3 +1153,27 @@ func TestForgetDevice_Drafts(t *testing.T) {
 	assert.Equal(t, -1, c.MaxAge)
 	assert.Empty(t, findAll(e.get("/").doc, byTestID("resume")))
 }
+
+// TestResultDelete_ByLink: holding a result's link is enough to delete it,
+// even without the personal page (cookies blocked, another device).
+func TestResultDelete_ByLink(t *testing.T) {
+	e := newEnv(t)
+	owner := newPersonBrowser(e, e.client)
+	token, _ := owner.take(samePlan(spectrumOf(t), 2))
+	kept, _ := owner.take(samePlan(spectrumOf(t), 3))
+
+	stranger := newPersonBrowser(e, e.newClient())
+	page := stranger.get("/results/" + token)
+	del := find(t, page.doc, byAttr("href", "/results/"+token+"/delete"))
+	confirm := stranger.get(attr(del, "href"))
+	require.Equal(t, http.StatusOK, confirm.status)
+	assert.Equal(t, "/results/"+token+"/delete", attr(find(t, confirm.doc, byTag("form")), "action"))
+
+	r := stranger.post("/results/"+token+"/delete", nil, nil)
+	require.Equal(t, http.StatusSeeOther, r.status)
+	assert.Equal(t, "/deleted", r.location)
+	assert.Equal(t, http.StatusNotFound, stranger.get("/results/"+token).status)
+	assert.Equal(t, http.StatusOK, stranger.get("/results/"+kept).status, "other results stay")
+	assert.Len(t, findAll(owner.get("/me/"+owner.me()).doc, byTestID("attempt")), 1)
+	assert.Equal(t, http.StatusNotFound, stranger.post("/results/"+token+"/delete", nil, nil).status)
+}

@@ -55,12 +55,43 @@ func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error 
 	v := s.resultView(r, c)
 	v.URL = s.absoluteURL(r, resultURL(token))
 	v.JSONURL = resultURL(token) + ".json"
+	// Whoever holds the link may delete the result, even without the
+	// personal page (cookies blocked, another device).
+	v.DeleteURL = resultURL(token) + "/delete"
 	// The personal page is offered only to the browser that owns it: a
 	// result link passed on must not open the whole history.
 	if me, p, ok := s.personFromCookie(r); ok && p.ID == c.attempt.PersonID {
 		v.Personal = &views.PersonalLink{URL: s.absoluteURL(r, personURL(me)), PageURL: personURL(me)}
 	}
 	s.render(w, r, http.StatusOK, views.ResultView(v))
+	return nil
+}
+
+func (s *Server) handleResultDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
+	token, c, redirected, err := s.loadResult(w, r)
+	if err != nil || redirected {
+		return err
+	}
+	ctx := r.Context()
+	s.render(w, r, http.StatusOK, views.ConfirmView(views.Confirm{
+		Title:     views.T(ctx, "confirm.attempt.title"),
+		Message:   views.T(ctx, "confirm.attempt.message", "Date", formatDate(ctx, c.attempt.CompletedAt)),
+		Action:    resultURL(token) + "/delete",
+		Button:    views.T(ctx, "confirm.attempt.button"),
+		CancelURL: resultURL(token),
+	}))
+	return nil
+}
+
+func (s *Server) handleResultDelete(w http.ResponseWriter, r *http.Request) error {
+	token, _, err := s.findByToken(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteAttemptByToken(r.Context(), tandem.HashToken(token)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/deleted?one=1", http.StatusSeeOther)
 	return nil
 }
 

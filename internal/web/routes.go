@@ -32,6 +32,8 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/results/{token}", s.wrap(s.handleResultShow))
 	r.Get("/results/{token}.json", s.wrap(s.handleResultJSON))
+	r.Get("/results/{token}/delete", s.wrap(s.handleResultDeleteConfirm))
+	r.With(writes).Post("/results/{token}/delete", s.wrap(s.handleResultDelete))
 
 	r.Get("/me", s.wrap(s.handleMe))
 	r.Get("/deleted", s.wrap(s.handleDeleted))

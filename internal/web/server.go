@@ -39,6 +39,7 @@ type Store interface {
 	FindPersonAttempt(ctx context.Context, personID, attemptID int64) (*tandem.Attempt, error)
 	DeleteAttempt(ctx context.Context, personID, attemptID int64) error
 	DeletePerson(ctx context.Context, personID int64, drafts ...[]byte) error
+	DeleteAttemptByToken(ctx context.Context, tokenHash []byte) error
 }
 
 // Config is what a Server is built from.
