@@ -31,6 +31,24 @@ func (db *DB) FindQuizSource(ctx context.Context, hash string) ([]byte, error) {
 	return source, err
 }
 
+// QuizSourceHashes lists the hashes of every quiz file ever recorded.
+func (db *DB) QuizSourceHashes(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT hash FROM quiz_sources ORDER BY created_at`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var hashes []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		hashes = append(hashes, h)
+	}
+	return hashes, rows.Err()
+}
+
 // CreateAttempt starts an attempt at q, reachable by the token whose hash
 // is given. The quiz's source must have been saved with SaveQuizSource.
 func (db *DB) CreateAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte) (*tandem.Attempt, error) {

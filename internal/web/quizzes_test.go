@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -297,4 +299,25 @@ func TestBaseURL(t *testing.T) {
 	e.answerAll(token, func(string) (int, bool) { return 2, true })
 	page := e.get("/results/" + token)
 	assert.Equal(t, "https://tandem.example/results/"+token, attr(find(t, page.doc, byTestID("result-url")), "value"))
+}
+
+// TestPastQuizCheckedAtStart: a stored quiz file that no longer loads is
+// reported when the server starts, not first met by a person.
+func TestPastQuizCheckedAtStart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	first := newEnvAt(t, path, fixture(t, "weighted-sleep.yaml"))
+	first.srv.Close()
+	require.NoError(t, first.db.Close())
+
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
+	require.NoError(t, err)
+	_, err = raw.Exec(`INSERT INTO quiz_sources (hash, quiz_id, version, source, created_at)
+		VALUES ('0000', 'old', 1, ?, '2026-01-01T00:00:00.000Z')`, []byte("id: ["))
+	require.NoError(t, err)
+	require.NoError(t, raw.Close())
+
+	var logs syncBuffer
+	newEnvConfig(t, path, web.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	assert.Contains(t, logs.String(), `"msg":"a past quiz file no longer loads; results scored with it cannot be shown"`)
+	assert.Contains(t, logs.String(), `"hash":"0000"`)
 }

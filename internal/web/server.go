@@ -28,6 +28,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	SaveQuizSource(ctx context.Context, q *quiz.Quiz) error
 	FindQuizSource(ctx context.Context, hash string) ([]byte, error)
+	QuizSourceHashes(ctx context.Context) ([]string, error)
 	CreateAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte) (*tandem.Attempt, error)
 	FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error)
 	SaveAnswers(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers) error
@@ -127,7 +128,28 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("record quiz %s: %w", q.ID, err)
 		}
 	}
+	if err := s.checkPastQuizzes(ctx); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// checkPastQuizzes reads every quiz file past attempts were scored with, so
+// that a loader grown stricter than an old file is noticed when the server
+// starts, not when a person opens their history. Such files are logged:
+// their attempts cannot be shown until the loader accepts them again.
+func (s *Server) checkPastQuizzes(ctx context.Context) error {
+	hashes, err := s.store.QuizSourceHashes(ctx)
+	if err != nil {
+		return fmt.Errorf("list past quiz files: %w", err)
+	}
+	for _, h := range hashes {
+		if _, err := s.quizForAttempt(ctx, &tandem.Attempt{QuizHash: h}); err != nil {
+			s.log.ErrorContext(ctx, "a past quiz file no longer loads; results scored with it cannot be shown",
+				"hash", h, "err", err)
+		}
+	}
+	return nil
 }
 
 // Drain makes /healthz answer 503, so a load balancer stops sending
