@@ -77,20 +77,7 @@ func (db *DB) FindPersonAttempt(ctx context.Context, personID, attemptID int64) 
 // DeleteAttempt deletes one of a person's attempts with its answers and
 // scores. It returns ENOTFOUND for an attempt that is not theirs.
 func (db *DB) DeleteAttempt(ctx context.Context, personID, attemptID int64) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE id = ? AND person_id = ?`, attemptID, personID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(err, tandem.Errorf(tandem.ENOTFOUND, "no such attempt"))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return db.forget(ctx)
+	return db.deleteOne(ctx, `DELETE FROM attempts WHERE id = ? AND person_id = ?`, []any{attemptID, personID}, nil)
 }
 
 // DeleteAttemptByToken deletes the completed attempt reached by the token
@@ -98,21 +85,8 @@ func (db *DB) DeleteAttempt(ctx context.Context, personID, attemptID int64) erro
 // link is enough to delete that one result. It returns ENOTFOUND when
 // there is none.
 func (db *DB) DeleteAttemptByToken(ctx context.Context, tokenHash []byte) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE token_hash = ? AND status = ?`,
-			tokenHash, tandem.StatusCompleted)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(err, tandem.Errorf(tandem.ENOTFOUND, "no such attempt"))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return db.forget(ctx)
+	return db.deleteOne(ctx, `DELETE FROM attempts WHERE token_hash = ? AND status = ?`,
+		[]any{tokenHash, tandem.StatusCompleted}, nil)
 }
 
 // DeletePerson deletes a person and, in the same transaction, every attempt,
@@ -120,19 +94,31 @@ func (db *DB) DeleteAttemptByToken(ctx context.Context, tokenHash []byte) error 
 // are in drafts (those the person's browser holds; they belong to no one
 // yet). Their links answer 404 from then on.
 func (db *DB) DeletePerson(ctx context.Context, personID int64, drafts ...[]byte) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id = ?`, personID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(err, tandem.Errorf(tandem.ENOTFOUND, "no such person"))
-		}
+	return db.deleteOne(ctx, `DELETE FROM people WHERE id = ?`, []any{personID}, func(tx *sql.Tx) error {
 		for _, h := range drafts {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE token_hash = ? AND status = ?`,
 				h, tandem.StatusInProgress); err != nil {
 				return err
 			}
+		}
+		return nil
+	})
+}
+
+// deleteOne runs a DELETE that must match a row (ENOTFOUND otherwise) and
+// then also, in one transaction; cascades take answers and scores along.
+// Then it makes the deleted data unreadable in the files.
+func (db *DB) deleteOne(ctx context.Context, query string, args []any, also func(*sql.Tx) error) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, tandem.Errorf(tandem.ENOTFOUND, "nothing to delete"))
+		}
+		if also != nil {
+			return also(tx)
 		}
 		return nil
 	})

@@ -105,17 +105,25 @@ func firstIncomplete(q *quiz.Quiz, answers scoring.Answers) int {
 	return 0
 }
 
-func (s *Server) handleSectionShow(w http.ResponseWriter, r *http.Request) error {
+// loadPage finds the attempt and the page of the URL. A completed attempt
+// is sent to its result (at is nil then): its pages, and a form sent again
+// (double click, back button, retry), all lead there.
+func (s *Server) loadPage(w http.ResponseWriter, r *http.Request) (*attemptAt, int, quiz.Section, error) {
 	at, err := s.loadAttempt(r)
 	if err != nil {
-		return err
+		return nil, 0, quiz.Section{}, err
 	}
 	if at.attempt.Completed() {
 		http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
-		return nil
+		return nil, 0, quiz.Section{}, nil
 	}
 	n, sec, err := at.page(r)
-	if err != nil {
+	return at, n, sec, err
+}
+
+func (s *Server) handleSectionShow(w http.ResponseWriter, r *http.Request) error {
+	at, n, sec, err := s.loadPage(w, r)
+	if err != nil || at == nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, s.sectionView(r, at, n, sec, at.attempt.Answers, nil))
@@ -123,19 +131,10 @@ func (s *Server) handleSectionShow(w http.ResponseWriter, r *http.Request) error
 }
 
 // handleSectionSave saves a page and moves on: back, next, or, from the
-// last page, to the result. A form sent again after the attempt was
-// completed (double click, back button, retry) goes to the same result.
+// last page, to the result.
 func (s *Server) handleSectionSave(w http.ResponseWriter, r *http.Request) error {
-	at, err := s.loadAttempt(r)
-	if err != nil {
-		return err
-	}
-	if at.attempt.Completed() {
-		http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
-		return nil
-	}
-	n, sec, err := at.page(r)
-	if err != nil {
+	at, n, sec, err := s.loadPage(w, r)
+	if err != nil || at == nil {
 		return err
 	}
 	form, err := decodeSectionForm(r, at.quiz, sec)

@@ -175,13 +175,12 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Scales = append(v.Scales, row)
 	}
+	texts := map[string]string{}
+	for _, it := range later.Items() {
+		texts[it.ID] = it.Text
+	}
 	for _, m := range c.result.Moves {
-		text := m.Item
-		for _, it := range later.Items() {
-			if it.ID == m.Item {
-				text = it.Text
-			}
-		}
+		text := texts[m.Item] // Compare lists only items the later quiz has
 		v.Moves = append(v.Moves, views.ItemCompare{Text: text,
 			Before: later.Scale.Label(m.Before), After: later.Scale.Label(m.After)})
 	}

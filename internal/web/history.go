@@ -173,16 +173,22 @@ func (s *Server) handleAttemptDeleteConfirm(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
 	url := personAttemptURL(token, a.ID)
+	s.confirmDeleteAttempt(w, r, a, url+"/delete", url)
+	return nil
+}
+
+// confirmDeleteAttempt asks before deleting one result, from the personal
+// page or from the result's own link.
+func (s *Server) confirmDeleteAttempt(w http.ResponseWriter, r *http.Request, a *tandem.Attempt, action, cancel string) {
+	ctx := r.Context()
 	s.render(w, r, http.StatusOK, views.ConfirmView(views.Confirm{
 		Title:     views.T(ctx, "confirm.attempt.title"),
 		Message:   views.T(ctx, "confirm.attempt.message", "Date", formatDate(ctx, a.CompletedAt)),
-		Action:    url + "/delete",
+		Action:    action,
 		Button:    views.T(ctx, "confirm.attempt.button"),
-		CancelURL: url,
+		CancelURL: cancel,
 	}))
-	return nil
 }
 
 func (s *Server) handleDeleteAllConfirm(w http.ResponseWriter, r *http.Request) error {

@@ -321,3 +321,36 @@ func TestPastQuizCheckedAtStart(t *testing.T) {
 	assert.Contains(t, logs.String(), `"msg":"a past quiz file no longer loads; results scored with it cannot be shown"`)
 	assert.Contains(t, logs.String(), `"hash":"0000"`)
 }
+
+// TestCompare_AcrossVersions: attempts of two versions compare only the
+// scales both have, and the page says so.
+func TestCompare_AcrossVersions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	v3 := fixture(t, "weighted-sleep.yaml")
+	answers := map[string]int{"n1": 1, "n2": 3, "n3": 1, "n4": 3, "d1": 2, "d2": 3, "d3": 4, "d4": 1}
+	answer := func(id string) (int, bool) { v, ok := answers[id]; return v, ok }
+
+	first := newEnvAt(t, path, v3)
+	first.answerAll(first.start("weighted-sleep"), answer)
+	jar := first.client
+	first.srv.Close()
+	require.NoError(t, first.db.Close())
+
+	// Version 4 renames the scale id routine to rhythm, so each version
+	// has one scale the other lacks.
+	src := strings.Replace(string(v3.Source), "version: 3", "version: 4", 1)
+	src = strings.ReplaceAll(src, "routine", "rhythm")
+	v4, err := quiz.Parse("weighted-sleep.yaml", []byte(src))
+	require.NoError(t, err)
+	second := newEnvAt(t, path, v4)
+	second.client = jar // the same browser, which remembers its personal page
+	second.answerAll(second.start("weighted-sleep"), answer)
+
+	me := meToken(t, second)
+	page := second.get("/me/" + me + "/compare")
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Contains(t, text(find(t, page.doc, byTestID("versions"))), "(3 and 4)")
+	assert.Len(t, findAll(page.doc, byTestID("scale-change")), 2, "rest and worry, not routine or rhythm")
+	dropped := text(find(t, page.doc, byTestID("dropped")))
+	assert.Contains(t, dropped, "Routine")
+}

@@ -72,14 +72,7 @@ func (s *Server) handleResultDeleteConfirm(w http.ResponseWriter, r *http.Reques
 	if err != nil || redirected {
 		return err
 	}
-	ctx := r.Context()
-	s.render(w, r, http.StatusOK, views.ConfirmView(views.Confirm{
-		Title:     views.T(ctx, "confirm.attempt.title"),
-		Message:   views.T(ctx, "confirm.attempt.message", "Date", formatDate(ctx, c.attempt.CompletedAt)),
-		Action:    resultURL(token) + "/delete",
-		Button:    views.T(ctx, "confirm.attempt.button"),
-		CancelURL: resultURL(token),
-	}))
+	s.confirmDeleteAttempt(w, r, c.attempt, resultURL(token)+"/delete", resultURL(token))
 	return nil
 }
 
