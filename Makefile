@@ -9,7 +9,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/tandem
 
 run: build
-	./$(BIN)
+	./$(BIN) -addr localhost:8080
 
 ## test: vet, formatting, generated code up to date, then every test with the race detector.
 test: vet fmt-check generate-check

@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -84,7 +85,10 @@ type Config struct {
 	// RateLimits turns the per-IP limits on writes on (the default).
 	RateLimits     bool
 	TrustedProxies []string
-	DraftDays      int
+	// SecureCookies marks cookies Secure (https only); on unless the
+	// server is reached on localhost.
+	SecureCookies bool
+	DraftDays     int
 	// DrainDelay is how long /healthz answers 503 before the listener
 	// closes, so a load balancer notices and sends no new requests.
 	DrainDelay time.Duration
@@ -121,6 +125,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		"send Strict-Transport-Security: only for servers reached over https alone (TANDEM_HSTS=true)")
 	fs.BoolVar(&cfg.RateLimits, "rate-limits", getenv("TANDEM_RATE_LIMITS") != "false",
 		"limit, per client IP, attempts started and forms saved per minute; false for load tests (TANDEM_RATE_LIMITS)")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", getenv("TANDEM_SECURE_COOKIES") != "false",
+		"mark cookies Secure, so browsers send them over https only; default on, except when -addr (or -base-url) is on localhost (TANDEM_SECURE_COOKIES)")
 	trusted := fs.String("trusted-proxy", env("TANDEM_TRUSTED_PROXY", ""),
 		"comma-separated address prefixes of reverse proxies whose X-Forwarded-For names the client, such as 127.0.0.1/32 (TANDEM_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
@@ -128,6 +134,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 			return cfg, err
 		}
 		return cfg, errReported // the flag package has printed the problem and the usage
+	}
+	explicit := getenv("TANDEM_SECURE_COOKIES") != ""
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "secure-cookies" })
+	if !explicit {
+		cfg.SecureCookies = !onLocalhost(cfg.Addr, cfg.BaseURL)
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (to check quiz files, run: tandem validate FILE...)", fs.Arg(0))
@@ -150,6 +161,25 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	cfg.DraftDays = 7
 	cfg.ShutdownIn = 10 * time.Second
 	return cfg, nil
+}
+
+// onLocalhost reports whether people reach the server on this machine
+// only: the base URL's host, or without one the listening address, is
+// localhost or a loopback address. Browsers there speak plain http.
+func onLocalhost(addr, baseURL string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if baseURL != "" {
+		u, perr := url.Parse(baseURL)
+		host, err = u.Hostname(), perr
+	}
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 func newLogger(format string, w io.Writer) *slog.Logger {
@@ -191,6 +221,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	webCfg := web.Config{
 		Quizzes: qs, Store: db, Logger: log, DraftLifetime: draftAge,
 		BaseURL: cfg.BaseURL, HSTS: cfg.HSTS, TrustedProxies: cfg.TrustedProxies,
+		Sessions: db.Sessions(), SecureCookies: cfg.SecureCookies,
 	}
 	if cfg.RateLimits {
 		webCfg.RateLimits = web.DefaultRateLimits
@@ -217,7 +248,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	cleanupDone := make(chan struct{})
 	go func() {
 		defer close(cleanupDone)
-		deleteStaleDrafts(cleanupCtx, db, draftAge, log)
+		cleanUp(cleanupCtx, db, draftAge, log)
 	}()
 	defer func() { stopCleanup(); <-cleanupDone }()
 
@@ -256,9 +287,9 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	return nil
 }
 
-// deleteStaleDrafts removes unfinished attempts nobody came back to, now
-// and every hour, until ctx ends.
-func deleteStaleDrafts(ctx context.Context, db *sqlite.DB, age time.Duration, log *slog.Logger) {
+// cleanUp removes unfinished attempts nobody came back to, and expired
+// login sessions, now and every hour, until ctx ends.
+func cleanUp(ctx context.Context, db *sqlite.DB, age time.Duration, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -268,6 +299,9 @@ func deleteStaleDrafts(ctx context.Context, db *sqlite.DB, age time.Duration, lo
 			log.Error("delete unfinished attempts", "err", err)
 		case n > 0:
 			log.Info("deleted unfinished attempts", "count", n)
+		}
+		if _, err := db.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Error("delete expired sessions", "err", err)
 		}
 		select {
 		case <-ctx.Done():

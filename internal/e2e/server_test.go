@@ -42,7 +42,7 @@ func newServer(t *testing.T) *server {
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tandem.db"))
 	require.NoError(t, err)
 	db.Now = func() time.Time { return clock }
-	s, err := web.New(ctx, web.Config{Quizzes: qs, Store: db})
+	s, err := web.New(ctx, web.Config{Quizzes: qs, Store: db, Sessions: db.Sessions()})
 	require.NoError(t, err)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {

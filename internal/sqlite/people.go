@@ -29,13 +29,19 @@ func (db *DB) FindPersonByToken(ctx context.Context, tokenHash []byte) (*tandem.
 // ListAttempts returns a person's completed attempts, newest first, each
 // with its answers and outcome, read in one transaction.
 func (db *DB) ListAttempts(ctx context.Context, personID int64) ([]*tandem.Attempt, error) {
+	return db.listAttempts(ctx, `SELECT id FROM attempts WHERE person_id = ? AND status = ?
+		ORDER BY completed_at DESC, id DESC`, personID, tandem.StatusCompleted)
+}
+
+// listAttempts reads the attempts whose ids the query selects, in its
+// order, in one transaction.
+func (db *DB) listAttempts(ctx context.Context, query string, args ...any) ([]*tandem.Attempt, error) {
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM attempts WHERE person_id = ? AND status = ?
-		ORDER BY completed_at DESC, id DESC`, personID, tandem.StatusCompleted)
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -92,9 +98,16 @@ func (db *DB) DeleteAttemptByToken(ctx context.Context, tokenHash []byte) error 
 // DeletePerson deletes a person and, in the same transaction, every attempt,
 // answer and score of theirs, and the unfinished attempts whose token hashes
 // are in drafts (those the person's browser holds; they belong to no one
-// yet). Their links answer 404 from then on.
+// yet). Their links answer 404 from then on. What they shared with
+// therapists stops: the therapist sees that the client stopped sharing.
 func (db *DB) DeletePerson(ctx context.Context, personID int64, drafts ...[]byte) error {
 	return db.deleteOne(ctx, `DELETE FROM people WHERE id = ?`, []any{personID}, func(tx *sql.Tx) error {
+		// The delete left the person's shares without a person; a share
+		// without one is always stopped.
+		if _, err := tx.ExecContext(ctx, `UPDATE shares SET stopped_at = ?
+			WHERE person_id IS NULL AND stopped_at IS NULL`, db.now()); err != nil {
+			return err
+		}
 		for _, h := range drafts {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE token_hash = ? AND status = ?`,
 				h, tandem.StatusInProgress); err != nil {

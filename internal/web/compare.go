@@ -15,32 +15,38 @@ import (
 // maxMoves is how many items whose answers moved the compare page lists.
 const maxMoves = 5
 
-// comparison is two attempts of one quiz, earlier first, with the person's
-// other attempts of that quiz to choose from.
+// comparison is two attempts of one quiz, earlier first, with the other
+// attempts of that quiz to choose from.
 type comparison struct {
-	token         string
 	before, after scoredAttempt
 	options       []scoredAttempt // newest first
 	result        scoring.Comparison
 }
 
-// loadComparison reads ?from= and ?to= (attempt ids) or, without them,
-// takes the newest attempt (of ?quiz= when given) and the one before it.
-// Ids that are not the person's answer 404.
-func (s *Server) loadComparison(r *http.Request) (*comparison, error) {
+// loadComparison compares two of the URL's person's attempts.
+func (s *Server) loadComparison(r *http.Request) (string, *comparison, error) {
 	token, p, err := s.loadPerson(r)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	ctx := r.Context()
 	attempts, err := s.store.ListAttempts(ctx, p.ID)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	scored, err := s.withQuizzes(ctx, attempts)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
+	c, err := compareAttempts(r, scored, personURL(token))
+	return token, c, err
+}
+
+// compareAttempts reads ?from= and ?to= (attempt ids) or, without them,
+// takes the newest attempt (of ?quiz= when given) and the one before it.
+// Ids not among the attempts answer 404; with fewer than two attempts to
+// compare, the page says so and offers to go back.
+func compareAttempts(r *http.Request, scored []scoredAttempt, back string) (*comparison, error) {
 	q := r.URL.Query()
 	pick := func(param string) (*scoredAttempt, error) {
 		v := q.Get(param)
@@ -86,7 +92,7 @@ func (s *Server) loadComparison(r *http.Request) (*comparison, error) {
 		}
 	}
 	if len(same) < 2 {
-		return nil, errNothingToCompare(token)
+		return nil, errNothingToCompare(back)
 	}
 	if to == nil {
 		to = &same[0]
@@ -109,7 +115,7 @@ func (s *Server) loadComparison(r *http.Request) (*comparison, error) {
 	if after.attempt.CompletedAt.Before(before.attempt.CompletedAt) {
 		before, after = after, before
 	}
-	c := &comparison{token: token, before: before, after: after, options: same}
+	c := &comparison{before: before, after: after, options: same}
 	c.result = scoring.Compare(
 		scoring.Attempt{Quiz: before.quiz, Outcome: *before.attempt.Outcome, Answers: before.attempt.Answers},
 		scoring.Attempt{Quiz: after.quiz, Outcome: *after.attempt.Outcome, Answers: after.attempt.Answers},
@@ -117,19 +123,26 @@ func (s *Server) loadComparison(r *http.Request) (*comparison, error) {
 	return c, nil
 }
 
-func errNothingToCompare(token string) error {
+func errNothingToCompare(back string) error {
 	return &pageError{status: http.StatusNotFound, title: "compare.none.title", message: "compare.none.message",
-		actionURL: personURL(token), action: "compare.none.action"}
+		actionURL: back, action: "compare.none.action"}
 }
 
 func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.loadComparison(r)
+	token, c, err := s.loadComparison(r)
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
+	v := s.compareView(r.Context(), c, personURL(token), true)
+	s.render(w, r, http.StatusOK, views.CompareView(v))
+	return nil
+}
+
+// compareView shows a comparison from the page at base (a personal page
+// or a therapist's client page), with the answers that moved when
+// withAnswers.
+func (s *Server) compareView(ctx context.Context, c *comparison, base string, withAnswers bool) views.Compare {
 	later := c.after.quiz
-	base := personURL(c.token)
 	v := views.Compare{
 		QuizTitle: later.Title, Language: later.Language,
 		Before:      s.compareSide(ctx, c.before),
@@ -175,6 +188,9 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Scales = append(v.Scales, row)
 	}
+	if !withAnswers {
+		return v
+	}
 	texts := map[string]string{}
 	for _, it := range later.Items() {
 		texts[it.ID] = it.Text
@@ -184,8 +200,7 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) error {
 		v.Moves = append(v.Moves, views.ItemCompare{Text: text,
 			Before: later.Scale.Label(m.Before), After: later.Scale.Label(m.After)})
 	}
-	s.render(w, r, http.StatusOK, views.CompareView(v))
-	return nil
+	return v
 }
 
 func (c *comparison) query() string {
@@ -251,7 +266,7 @@ type compareMovesJSON struct {
 }
 
 func (s *Server) handleCompareJSON(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.loadComparison(r)
+	_, c, err := s.loadComparison(r)
 	if err != nil {
 		return err
 	}

@@ -58,24 +58,9 @@ func (s *Server) handleExportCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
-	_ = cw.Write([]string{"attempt", "quiz", "version", "completed_at", "kind", "id", "value", "label"})
+	_ = cw.Write(exportHeader)
 	for _, sa := range scored {
-		a, q := sa.attempt, sa.quiz
-		row := func(kind, id, value, label string) {
-			_ = cw.Write([]string{strconv.FormatInt(a.ID, 10), safeCell(a.QuizID), strconv.Itoa(a.QuizVersion),
-				a.CompletedAt.UTC().Format(time.RFC3339), kind, safeCell(id), value, safeCell(label)})
-		}
-		res, _ := q.ResultByID(a.Outcome.Result)
-		row("result", res.ID, "", res.Title)
-		row("position", "", floatCell(a.Outcome.Position), "")
-		for _, sc := range a.Outcome.Scales {
-			row("scale", sc.Scale, floatCell(sc.Score), scaleName(q, sc.Scale))
-		}
-		for _, it := range q.Items() {
-			if v, ok := a.Answers[it.ID]; ok {
-				row("answer", it.ID, strconv.Itoa(v), q.Scale.Label(v))
-			}
-		}
+		writeExportRows(cw, nil, sa, true)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -85,6 +70,34 @@ func (s *Server) handleExportCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="tandem-results.csv"`)
 	_, _ = w.Write(buf.Bytes())
 	return nil
+}
+
+// exportHeader names the columns of the CSV export.
+var exportHeader = []string{"attempt", "quiz", "version", "completed_at", "kind", "id", "value", "label"}
+
+// writeExportRows writes one attempt as rows of the CSV export, each after
+// prefix, with its answers when withAnswers.
+func writeExportRows(cw *csv.Writer, prefix []string, sa scoredAttempt, withAnswers bool) {
+	a, q := sa.attempt, sa.quiz
+	row := func(kind, id, value, label string) {
+		_ = cw.Write(append(append([]string{}, prefix...), strconv.FormatInt(a.ID, 10), safeCell(a.QuizID),
+			strconv.Itoa(a.QuizVersion), a.CompletedAt.UTC().Format(time.RFC3339), kind, safeCell(id), value,
+			safeCell(label)))
+	}
+	res, _ := q.ResultByID(a.Outcome.Result)
+	row("result", res.ID, "", res.Title)
+	row("position", "", floatCell(a.Outcome.Position), "")
+	for _, sc := range a.Outcome.Scales {
+		row("scale", sc.Scale, floatCell(sc.Score), scaleName(q, sc.Scale))
+	}
+	if !withAnswers {
+		return
+	}
+	for _, it := range q.Items() {
+		if v, ok := a.Answers[it.ID]; ok {
+			row("answer", it.ID, strconv.Itoa(v), q.Scale.Label(v))
+		}
+	}
 }
 
 // personHistory is the URL's person's attempts with their quizzes.

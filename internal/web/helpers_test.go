@@ -82,6 +82,9 @@ func newEnvConfig(tb testing.TB, path string, cfg web.Config) *env {
 	require.NoError(tb, err)
 	db.Now = func() time.Time { return testClock }
 	cfg.Store = db
+	if cfg.Sessions == nil {
+		cfg.Sessions = db.Sessions()
+	}
 	s, err := web.New(ctx, cfg)
 	require.NoError(tb, err)
 	srv := httptest.NewServer(s.Handler())

@@ -49,7 +49,10 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 			Flagged: len(scoring.Validity(q, a.Answers, a.Took())) > 0,
 		})
 	}
-	h.Quizzes = s.trends(ctx, token, scored)
+	h.Quizzes = s.trends(ctx, base, true, scored)
+	if h.Sharing, err = s.sharing(r, token, p); err != nil {
+		return err
+	}
 	_, remembered, ok := s.personFromCookie(r)
 	switch {
 	case ok && remembered.ID == p.ID, !ok && ownNavigation(r):
@@ -59,6 +62,35 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, views.HistoryView(h))
 	return nil
+}
+
+// sharing describes what the person shares with therapists, and every
+// look those therapists took; nil when they never shared.
+func (s *Server) sharing(r *http.Request, token string, p *tandem.Person) (*views.Sharing, error) {
+	ctx := r.Context()
+	shares, err := s.store.ListPersonShares(ctx, p.ID)
+	if err != nil || len(shares) == 0 {
+		return nil, err
+	}
+	log, err := s.store.ListPersonAccess(ctx, p.ID, maxAccessRows)
+	if err != nil {
+		return nil, err
+	}
+	v := &views.Sharing{Access: accessRows(ctx, log, false), Stopped: r.URL.Query().Get("stopped") == "1"}
+	for _, sh := range shares {
+		row := views.ShareRow{Therapist: sh.Link.TherapistName, QuizTitle: sh.Link.QuizID,
+			Since: formatDate(ctx, sh.ConsentedAt), SharesAnswers: sh.Link.SharesAnswers}
+		if q, ok := s.byID[sh.Link.QuizID]; ok {
+			row.QuizTitle = q.Title
+		}
+		if sh.Sharing() {
+			row.StopURL = personURL(token) + "/shares/" + formatID(sh.ID) + "/stop"
+		} else {
+			row.Stopped = formatDate(ctx, sh.StoppedAt)
+		}
+		v.Shares = append(v.Shares, row)
+	}
+	return v, nil
 }
 
 // ownNavigation reports whether the person opened the page themselves
@@ -93,8 +125,9 @@ func (s *Server) withQuizzes(ctx context.Context, attempts []*tandem.Attempt) ([
 
 // trends groups attempts (newest first) by quiz, most recently taken quiz
 // first, and draws each scale and the spectrum oldest to newest. Scales are
-// named as in the newest attempt's file.
-func (s *Server) trends(ctx context.Context, token string, scored []scoredAttempt) []views.QuizTrend {
+// named as in the newest attempt's file. Compare links go below base (a
+// personal page or a client's page); retake offers to take the quiz again.
+func (s *Server) trends(ctx context.Context, base string, retake bool, scored []scoredAttempt) []views.QuizTrend {
 	var order []string
 	byQuiz := map[string][]scoredAttempt{}
 	for _, sa := range scored {
@@ -108,12 +141,12 @@ func (s *Server) trends(ctx context.Context, token string, scored []scoredAttemp
 	for _, id := range order {
 		group := byQuiz[id]
 		latest := group[0].quiz
-		t := views.QuizTrend{
-			ID: id, Title: latest.Title, Language: latest.Language, Count: len(group),
-			RetakeURL: "/quizzes/" + id,
+		t := views.QuizTrend{ID: id, Title: latest.Title, Language: latest.Language, Count: len(group)}
+		if retake {
+			t.RetakeURL = "/quizzes/" + id
 		}
 		if len(group) > 1 {
-			t.CompareURL = personURL(token) + "/compare?quiz=" + id
+			t.CompareURL = base + "/compare?quiz=" + id
 		}
 		for _, sc := range latest.Scales {
 			trend := views.Trend{ID: id + "-" + sc.ID, Name: sc.Name}
@@ -210,8 +243,11 @@ func (s *Server) handleDeleteAllConfirm(w http.ResponseWriter, r *http.Request) 
 func (s *Server) handleDeleted(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	page := views.ErrorPage{Title: views.T(ctx, "deleted.title"), Message: views.T(ctx, "deleted.message")}
-	if r.URL.Query().Get("one") == "1" {
+	switch {
+	case r.URL.Query().Get("one") == "1":
 		page = views.ErrorPage{Title: views.T(ctx, "deleted.one.title"), Message: views.T(ctx, "deleted.one.message")}
+	case r.URL.Query().Get("account") == "1":
+		page = views.ErrorPage{Title: views.T(ctx, "deleted.account.title"), Message: views.T(ctx, "deleted.account.message")}
 	}
 	s.render(w, r, http.StatusOK, views.ErrorView(page))
 	return nil

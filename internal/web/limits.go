@@ -3,6 +3,8 @@ package web
 import (
 	"net"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -27,18 +29,22 @@ func (s *Server) limit(n int) func(http.Handler) http.Handler {
 		return func(next http.Handler) http.Handler { return next }
 	}
 	return httprate.Limit(n, time.Minute,
-		httprate.WithKeyFuncs(func(r *http.Request) (string, error) {
-			ip := middleware.GetClientIP(r.Context())
-			if ip == "" {
-				// No address could be trusted (a proxy that sent no
-				// X-Forwarded-For): count by the TCP peer rather than put
-				// every such client in one shared bucket.
-				ip, _, _ = net.SplitHostPort(r.RemoteAddr)
-			}
-			return httprate.CanonicalizeIP(ip), nil
-		}),
+		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return clientAddr(r), nil }),
 		httprate.WithLimitHandler(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errTooMany })),
 	)
+}
+
+// clientAddr is the client's address as the limits count it: the one
+// clientIP recorded, with IPv6 clients counted by their /64.
+func clientAddr(r *http.Request) string {
+	ip := middleware.GetClientIP(r.Context())
+	if ip == "" {
+		// No address could be trusted (a proxy that sent no
+		// X-Forwarded-For): count by the TCP peer rather than put every
+		// such client in one shared bucket.
+		ip, _, _ = net.SplitHostPort(r.RemoteAddr)
+	}
+	return httprate.CanonicalizeIP(ip)
 }
 
 var errTooMany = &pageError{status: http.StatusTooManyRequests, title: "error.toomany.title", message: "error.toomany.message"}
@@ -52,4 +58,97 @@ func (s *Server) clientIP() func(http.Handler) http.Handler {
 		return middleware.ClientIPFromXFF(s.trustedProxies...)
 	}
 	return middleware.ClientIPFromRemoteAddr
+}
+
+// LoginLimits caps failed logins within a window, per account and per
+// client address. The zero value is DefaultLoginLimits.
+type LoginLimits struct {
+	Window     time.Duration
+	PerAccount int // failures for one email address
+	PerAddress int // failures from one client address, whatever the account
+}
+
+// DefaultLoginLimits: ten wrong passwords for an account in a quarter of an
+// hour, thirty from one address (a clinic behind one connection).
+var DefaultLoginLimits = LoginLimits{Window: 15 * time.Minute, PerAccount: 10, PerAddress: 30}
+
+// loginLimiter remembers recent failed logins, by key, to stop password
+// guessing. It keeps each key's failure times within the window, at most
+// as many as its limit, so memory stays bounded by the keys in use.
+type loginLimiter struct {
+	mu       sync.Mutex
+	limits   LoginLimits
+	now      func() time.Time
+	failures map[string][]time.Time
+	sweep    time.Time // when old keys were last dropped
+}
+
+func newLoginLimiter(l LoginLimits) *loginLimiter {
+	if l == (LoginLimits{}) {
+		l = DefaultLoginLimits
+	}
+	return &loginLimiter{limits: l, now: time.Now, failures: map[string][]time.Time{}}
+}
+
+func (l *loginLimiter) limit(key string) int {
+	if strings.HasPrefix(key, "ip:") {
+		return l.limits.PerAddress
+	}
+	return l.limits.PerAccount
+}
+
+// recent returns key's failures still inside the window, oldest first.
+func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
+	times := l.failures[key]
+	for len(times) > 0 && now.Sub(times[0]) >= l.limits.Window {
+		times = times[1:]
+	}
+	if len(times) == 0 {
+		delete(l.failures, key)
+		return nil
+	}
+	l.failures[key] = times
+	return times
+}
+
+// blocked returns how long to wait before any of keys may try again, or 0.
+func (l *loginLimiter) blocked(keys ...string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	var wait time.Duration
+	for _, k := range keys {
+		times := l.recent(k, now)
+		if len(times) >= l.limit(k) {
+			wait = max(wait, l.limits.Window-now.Sub(times[0]))
+		}
+	}
+	return wait
+}
+
+// fail records a failed login against every key.
+func (l *loginLimiter) fail(keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if now.Sub(l.sweep) >= l.limits.Window {
+		for k := range l.failures {
+			l.recent(k, now)
+		}
+		l.sweep = now
+	}
+	for _, k := range keys {
+		times := append(l.recent(k, now), now)
+		if n := l.limit(k); len(times) > n {
+			times = times[len(times)-n:]
+		}
+		l.failures[k] = times
+	}
+}
+
+// reset forgets key's failures: its owner just logged in.
+func (l *loginLimiter) reset(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.failures, key)
 }

@@ -85,6 +85,8 @@ func parseID(s string) (int64, error) {
 	return id, nil
 }
 
+func formatID(id int64) string { return strconv.FormatInt(id, 10) }
+
 // handleMe sends this browser to its personal page, or explains that it
 // has none.
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {

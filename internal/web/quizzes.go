@@ -53,6 +53,12 @@ func (s *Server) handleAttemptCreate(w http.ResponseWriter, r *http.Request) err
 	if !ok {
 		return errNotFound
 	}
+	return s.startAttempt(w, r, q)
+}
+
+// startAttempt starts an attempt at q and sends the person to its first
+// page.
+func (s *Server) startAttempt(w http.ResponseWriter, r *http.Request, q *quiz.Quiz) error {
 	token := tandem.NewToken()
 	if _, err := s.store.CreateAttempt(r.Context(), q, tandem.HashToken(token)); err != nil {
 		return err

@@ -260,7 +260,7 @@ func TestFinish_AnswerRemovedByAnotherTab(t *testing.T) {
 	store := racingStore{DB: db, before: func() {
 		require.NoError(t, db.SaveAnswers(context.Background(), attemptID, []string{"n1"}, nil))
 	}}
-	s, err := web.New(context.Background(), web.Config{Quizzes: []*quiz.Quiz{q}, Store: store})
+	s, err := web.New(context.Background(), web.Config{Quizzes: []*quiz.Quiz{q}, Store: store, Sessions: db.Sessions()})
 	require.NoError(t, err)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)

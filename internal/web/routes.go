@@ -51,6 +51,37 @@ func (s *Server) Handler() http.Handler {
 		r.With(writes).Post("/delete", s.wrap(s.handleDeleteAll))
 		r.With(writes).Post("/forget", s.wrap(s.handleForget))
 		r.With(writes).Post("/adopt", s.wrap(s.handleAdopt))
+		r.With(writes).Post("/shares/{share}/stop", s.wrap(s.handleStopSharing))
+	})
+
+	// A therapist's link, as their client opens it.
+	r.Get("/share/{token}", s.wrap(s.handleShareShow))
+	r.With(starts).Post("/share/{token}", s.wrap(s.handleShareConsent))
+
+	// Therapists: only these routes load sessions.
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave)
+		r.Get("/signup", s.wrap(s.handleSignupShow))
+		r.With(starts).Post("/signup", s.wrap(s.handleSignup))
+		r.Get("/login", s.wrap(s.handleLoginShow))
+		r.Post("/login", s.wrap(s.handleLogin)) // limited by failures, in the handler
+		r.Post("/logout", s.wrap(s.handleLogout))
+		r.Route("/therapist", func(r chi.Router) {
+			r.Use(s.requireTherapist)
+			r.Get("/", s.wrap(s.handleDashboard))
+			r.Get("/links/new", s.wrap(s.handleLinkNew))
+			r.With(starts).Post("/links", s.wrap(s.handleLinkCreate))
+			r.With(writes).Post("/links/{link}/revoke", s.wrap(s.handleLinkRevoke))
+			r.Get("/clients/{client}", s.wrap(s.handleClient))
+			r.Get("/clients/{client}/attempts/{attempt}", s.wrap(s.handleClientResult))
+			r.Get("/clients/{client}/compare", s.wrap(s.handleClientCompare))
+			r.Get("/export.csv", s.wrap(s.handleClientsExport))
+			r.Get("/access", s.wrap(s.handleAccessLog))
+			r.Get("/account", s.wrap(s.handleAccount))
+			r.With(writes).Post("/account/password", s.wrap(s.handlePasswordChange))
+			r.Get("/account/delete", s.wrap(s.handleAccountDeleteConfirm))
+			r.With(writes).Post("/account/delete", s.wrap(s.handleAccountDelete))
+		})
 	})
 
 	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))

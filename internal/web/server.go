@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,10 +14,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	yaml "go.yaml.in/yaml/v4"
 	"golang.org/x/text/language"
 
+	"github.com/tandem-app/tandem/internal/password"
 	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/scoring"
 	"github.com/tandem-app/tandem/internal/tandem"
@@ -41,6 +44,27 @@ type Store interface {
 	DeleteAttempt(ctx context.Context, personID, attemptID int64) error
 	DeletePerson(ctx context.Context, personID int64, drafts ...[]byte) error
 	DeleteAttemptByToken(ctx context.Context, tokenHash []byte) error
+
+	CreateTherapist(ctx context.Context, email, displayName, passwordHash string) (*tandem.Therapist, error)
+	FindTherapist(ctx context.Context, id int64) (*tandem.Therapist, error)
+	FindTherapistByEmail(ctx context.Context, email string) (*tandem.Therapist, error)
+	SetTherapistPassword(ctx context.Context, id int64, passwordHash string) (int64, error)
+	DeleteTherapist(ctx context.Context, id int64) error
+
+	CreateShareLink(ctx context.Context, l *tandem.ShareLink, tokenHash []byte) error
+	FindShareLinkByToken(ctx context.Context, tokenHash []byte) (*tandem.ShareLink, error)
+	ListShareLinks(ctx context.Context, therapistID int64) ([]*tandem.ShareLink, error)
+	RevokeShareLink(ctx context.Context, therapistID, linkID int64) error
+	ConsentToShare(ctx context.Context, linkID int64, owner tandem.Owner, wording string) (tandem.Consent, error)
+	StopSharing(ctx context.Context, personID, shareID int64) error
+	ListClients(ctx context.Context, therapistID int64) ([]*tandem.Share, error)
+	ListPersonShares(ctx context.Context, personID int64) ([]*tandem.Share, error)
+	FindClient(ctx context.Context, therapistID, shareID int64) (*tandem.Share, error)
+	ListSharedAttempts(ctx context.Context, shareID int64) ([]*tandem.Attempt, error)
+	RecordAccess(ctx context.Context, what string, shareIDs ...int64) error
+	ListShareAccess(ctx context.Context, shareID int64, limit int) ([]tandem.Access, error)
+	ListTherapistAccess(ctx context.Context, therapistID int64, limit int) ([]tandem.Access, error)
+	ListPersonAccess(ctx context.Context, personID int64, limit int) ([]tandem.Access, error)
 }
 
 // Config is what a Server is built from.
@@ -63,6 +87,14 @@ type Config struct {
 	// TrustedProxies are the address prefixes (CIDR) of reverse proxies
 	// whose X-Forwarded-For names the client; empty: the TCP peer is.
 	TrustedProxies []string
+	// Sessions stores therapists' login sessions: (*sqlite.DB).Sessions().
+	Sessions scs.CtxStore
+	// SecureCookies marks every cookie Secure, so browsers send it over
+	// https only. Cookies are Secure anyway on https requests and when
+	// BaseURL is https.
+	SecureCookies bool
+	// LoginLimits caps failed logins; the zero value is DefaultLoginLimits.
+	LoginLimits LoginLimits
 }
 
 // Server holds what the handlers share.
@@ -80,6 +112,10 @@ type Server struct {
 	limits   RateLimits
 	// trustedProxies are CIDR prefixes; see Config.
 	trustedProxies []string
+	secureCookies  bool
+	sessions       *scs.SessionManager
+	hasher         *password.Hasher
+	logins         *loginLimiter
 	draining       atomic.Bool
 	localizers     sync.Map // Accept-Language header -> localizer
 	localizerCount atomic.Int64
@@ -109,7 +145,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		limits:   cfg.RateLimits,
 
 		trustedProxies: cfg.TrustedProxies,
+		secureCookies:  cfg.SecureCookies,
+		hasher:         password.NewHasher(maxHashes),
+		logins:         newLoginLimiter(cfg.LoginLimits),
 	}
+	if cfg.Sessions == nil {
+		return nil, errors.New("web: no session store")
+	}
+	s.sessions = s.newSessions(cfg.Sessions)
 	// A wrong prefix stops the start, not a request.
 	for _, p := range cfg.TrustedProxies {
 		if _, err := netip.ParsePrefix(p); err != nil {
@@ -184,10 +227,11 @@ func (s *Server) absoluteURL(r *http.Request, path string) string {
 	return scheme + "://" + r.Host + path
 }
 
-// secure reports whether cookies must be Secure: when people reach the
-// server over https, directly or through a proxy named by BaseURL.
+// secure reports whether cookies must be Secure: when the server is told
+// so, or people reach it over https, directly or through a proxy named by
+// BaseURL.
 func (s *Server) secure(r *http.Request) bool {
-	return r.TLS != nil || strings.HasPrefix(s.baseURL, "https://")
+	return s.secureCookies || r.TLS != nil || strings.HasPrefix(s.baseURL, "https://")
 }
 
 // quizForAttempt returns the quiz an attempt was scored with: the loaded

@@ -74,7 +74,7 @@ func TestUnavailable(t *testing.T) {
 	require.NoError(t, err)
 	db.Now = func() time.Time { return testClock }
 	store := fullStore{DB: db, full: &atomic.Bool{}}
-	s, err := web.New(ctx, web.Config{Quizzes: []*quiz.Quiz{q}, Store: store})
+	s, err := web.New(ctx, web.Config{Quizzes: []*quiz.Quiz{q}, Store: store, Sessions: db.Sessions()})
 	require.NoError(t, err)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/a-h/templ"
 )
 
 // length says how long a quiz is: questions, and minutes when known.
@@ -89,3 +91,18 @@ func scoreText(ctx context.Context, s *float64) string {
 }
 
 func join(names []string) string { return strings.Join(names, ", ") }
+
+// describedBy ties a field to its problem and hint, those it has.
+func describedBy(name, hint, problem string) templ.Attributes {
+	var ids []string
+	if problem != "" {
+		ids = append(ids, "e-"+name)
+	}
+	if hint != "" {
+		ids = append(ids, "h-"+name)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return templ.Attributes{"aria-describedby": strings.Join(ids, " ")}
+}

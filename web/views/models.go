@@ -92,6 +92,12 @@ type Result struct {
 	Flags    []string // read-with-care sentences
 	// DeleteURL is set when the result is shown from the personal page.
 	DeleteURL string
+	// Back, when set, leads to the page the result was opened from (a
+	// therapist's client page); such a result has no private link (URL).
+	Back *Crumb
+	// Answers lists every question with the answer given, for a therapist
+	// the client shares answers with.
+	Answers []AnswerRow
 }
 
 // ScaleView is one scale's score on the result page.

@@ -14,6 +14,8 @@ type History struct {
 	AdoptOther bool
 	// Where the page's forms and downloads go.
 	ExportJSON, ExportCSV, DeleteURL, ForgetURL string
+	// Sharing is what the person shares with therapists; nil when nothing.
+	Sharing *Sharing
 }
 
 // HistoryRow is one attempt in the list, newest first.

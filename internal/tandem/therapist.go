@@ -1,0 +1,108 @@
+package tandem
+
+import "time"
+
+// Therapist is an account that shares the quiz with clients by link and,
+// with each client's consent, follows their results.
+type Therapist struct {
+	ID           int64
+	Email        string // as typed at sign-up; compared without regard to case
+	DisplayName  string // what clients see: "shared by …"
+	PasswordHash string // argon2id, PHC string format
+	// SessionEpoch changes with the password; a session started under an
+	// older epoch is over.
+	SessionEpoch int64
+	CreatedAt    time.Time
+}
+
+// ShareLink is a link a therapist sends to a client. The database keeps
+// only the hash of its token.
+type ShareLink struct {
+	ID            int64
+	TherapistID   int64
+	QuizID        string
+	Label         string // private to the therapist, such as client initials
+	SharesAnswers bool   // the client's answers are shared, not only scores and result
+	CreatedAt     time.Time
+	ExpiresAt     time.Time // zero: never
+	RevokedAt     time.Time // zero: not revoked
+
+	// TherapistName is the display name of the therapist, for the client.
+	TherapistName string
+	// Clients is how many people agreed to share through the link, and
+	// LastUsedAt when one last did; zero when no one has.
+	Clients    int
+	LastUsedAt time.Time
+}
+
+// Link states, in the order a link passes through them.
+const (
+	LinkActive  = "active"
+	LinkExpired = "expired"
+	LinkRevoked = "revoked"
+)
+
+// State says whether the link can still be used at now.
+func (l *ShareLink) State(now time.Time) string {
+	switch {
+	case !l.RevokedAt.IsZero():
+		return LinkRevoked
+	case !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt):
+		return LinkExpired
+	}
+	return LinkActive
+}
+
+// Share is one person's consent to share one quiz's results through one
+// link: what the therapist's dashboard calls a client. It outlives the
+// consent: once the client stops sharing (or deletes their data) the
+// therapist still sees that they did, and nothing else.
+type Share struct {
+	ID          int64
+	Link        ShareLink
+	PersonID    int64     // 0 once the person deleted everything
+	ConsentedAt time.Time // the consent in force; attempts finished before it are not shared
+	Wording     string    // version of the consent text the person agreed to
+	StoppedAt   time.Time // zero while sharing
+
+	// Attempts is how many attempts are shared, and LastActivity the
+	// latest of the consent and their completion times.
+	Attempts     int
+	LastActivity time.Time
+	// Latest is the newest shared attempt's result, when there is one.
+	Latest *LatestResult
+}
+
+// Sharing reports whether the client still shares.
+func (s *Share) Sharing() bool { return s.StoppedAt.IsZero() && s.PersonID != 0 }
+
+// LatestResult names a client's newest shared result.
+type LatestResult struct {
+	QuizID, QuizHash, ResultID string
+}
+
+// Consent says what agreeing to share did.
+type Consent struct {
+	ShareID   int64
+	PersonID  int64
+	NewPerson bool // the person was created for it, from Owner.NewTokenHash
+}
+
+// What a therapist looked at, as the access log records it.
+const (
+	AccessList    = "list"    // the dashboard, which shows the latest result
+	AccessClient  = "client"  // the client's page: results, trends
+	AccessResult  = "result"  // one attempt
+	AccessCompare = "compare" // two attempts side by side
+	AccessExport  = "export"  // the CSV of all shared results
+)
+
+// Access is one look by a therapist at a client's results, without what
+// was seen.
+type Access struct {
+	ShareID       int64
+	At            time.Time
+	What          string
+	TherapistName string
+	Label         string // the link's private label, for the therapist's own log
+}

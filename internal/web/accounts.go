@@ -1,0 +1,370 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/tandem-app/tandem/internal/password"
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/web/views"
+)
+
+// Sessions: a therapist stays logged in while active, for at most a
+// working day, and closing the browser ends it (on a shared clinic
+// computer, the next person finds no one logged in).
+const (
+	sessionCookie   = "tandem_session"
+	sessionIdle     = time.Hour
+	sessionLifetime = 12 * time.Hour
+	// maxHashes is how many password hashes run at once: each takes 19 MiB
+	// and most of a core for a moment, so many at once would starve pages.
+	maxHashes = 2
+	// Session keys.
+	keyTherapist = "therapist"
+	keyEpoch     = "epoch"
+)
+
+func (s *Server) newSessions(store scs.CtxStore) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = store
+	sm.IdleTimeout = sessionIdle
+	sm.Lifetime = sessionLifetime
+	sm.Cookie.Name = sessionCookie
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = s.secureCookies || strings.HasPrefix(s.baseURL, "https://")
+	sm.Cookie.Persist = false
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.error(w, r, err) }
+	return sm
+}
+
+type therapistKey struct{}
+
+// currentTherapist returns the logged-in therapist, if any. A session
+// whose account is gone, or whose password changed since it started, is
+// ended here.
+func (s *Server) currentTherapist(r *http.Request) (*tandem.Therapist, bool) {
+	if t, ok := r.Context().Value(therapistKey{}).(*tandem.Therapist); ok {
+		return t, true
+	}
+	ctx := r.Context()
+	id := s.sessions.GetInt64(ctx, keyTherapist)
+	if id == 0 {
+		return nil, false
+	}
+	t, err := s.store.FindTherapist(ctx, id)
+	if err != nil || t.SessionEpoch != s.sessions.GetInt64(ctx, keyEpoch) {
+		_ = s.sessions.Destroy(ctx)
+		return nil, false
+	}
+	return t, true
+}
+
+// requireTherapist lets only logged-in therapists through. Anyone else is
+// sent to log in from the dashboard's own address, and gets the page that
+// is not there (404) everywhere else: a page that names a client or a link
+// tells nothing about whether it exists.
+func (s *Server) requireTherapist(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t, ok := s.currentTherapist(r)
+		if !ok {
+			if r.Method == http.MethodGet && r.URL.Path == "/therapist" {
+				http.Redirect(w, r, "/login", http.StatusSeeOther)
+				return
+			}
+			s.error(w, r, errLoginFirst)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), therapistKey{}, t)))
+	})
+}
+
+var errLoginFirst = &pageError{status: http.StatusNotFound, title: "error.notfound.title",
+	message: "therapist.notfound.message", actionURL: "/login", action: "therapist.notfound.action"}
+
+// therapist is the therapist requireTherapist let through.
+func therapist(r *http.Request) *tandem.Therapist {
+	return r.Context().Value(therapistKey{}).(*tandem.Therapist)
+}
+
+// startSession logs t in with a new session token, so that a token known
+// before logging in (planted by someone else) opens nothing.
+func (s *Server) startSession(ctx context.Context, t *tandem.Therapist) error {
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, keyTherapist, t.ID)
+	s.sessions.Put(ctx, keyEpoch, t.SessionEpoch)
+	return nil
+}
+
+// authForm is a sign-up, log-in or password form as sent.
+type authForm struct {
+	email, name, password, current string
+}
+
+// decodeAuthForm reads the fields a form of ours sends; anything else is a
+// form no page of ours made.
+func decodeAuthForm(r *http.Request, fields ...string) (authForm, error) {
+	if err := r.ParseForm(); err != nil {
+		return authForm{}, formError(err)
+	}
+	allowed := map[string]bool{}
+	for _, f := range fields {
+		allowed[f] = true
+	}
+	var f authForm
+	for name, values := range r.PostForm {
+		if !allowed[name] || len(values) != 1 || !utf8.ValidString(values[0]) {
+			return authForm{}, errInvalid
+		}
+		v := values[0]
+		switch name {
+		case "email":
+			f.email = strings.TrimSpace(v)
+		case "name":
+			f.name = strings.TrimSpace(v)
+		case "password":
+			f.password = v
+		case "current":
+			f.current = v
+		}
+	}
+	return f, nil
+}
+
+// Limits on what people type, so that a page never has to show a novel.
+const (
+	maxEmail = 254 // RFC 5321
+	maxName  = 100
+	maxLabel = 60
+)
+
+// validEmail accepts one plain address, as typed: "a@b.example".
+func validEmail(s string) bool {
+	if len(s) > maxEmail || strings.ContainsAny(s, " <>\"") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
+}
+
+// passwordProblem is the catalogue id that explains why pw cannot be a
+// password, or "" when it can.
+func passwordProblem(pw string) string {
+	switch err := password.Check(pw); {
+	case err == nil:
+		return ""
+	case errors.Is(err, password.ErrTooShort):
+		return "account.problem.short"
+	case errors.Is(err, password.ErrTooLong):
+		return "account.problem.long"
+	case errors.Is(err, password.ErrCommon):
+		return "account.problem.common"
+	}
+	return "account.problem.invalid"
+}
+
+func (s *Server) handleSignupShow(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := s.currentTherapist(r); ok {
+		http.Redirect(w, r, "/therapist", http.StatusSeeOther)
+		return nil
+	}
+	s.render(w, r, http.StatusOK, views.SignupView(views.AuthForm{}))
+	return nil
+}
+
+func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) error {
+	f, err := decodeAuthForm(r, "email", "name", "password")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v := views.AuthForm{Email: f.email, Name: f.name, Problems: map[string]string{}}
+	if !validEmail(f.email) {
+		v.Problems["email"] = views.T(ctx, "account.problem.email")
+	}
+	if f.name == "" || utf8.RuneCountInString(f.name) > maxName {
+		v.Problems["name"] = views.T(ctx, "account.problem.name", "Max", maxName)
+	}
+	if p := passwordProblem(f.password); p != "" {
+		v.Problems["password"] = views.T(ctx, p, "Min", password.MinLength, "Max", password.MaxLength)
+	}
+	if len(v.Problems) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, views.SignupView(v))
+		return nil
+	}
+	hash, err := s.hasher.Hash(ctx, f.password)
+	if err != nil {
+		return err
+	}
+	t, err := s.store.CreateTherapist(ctx, f.email, f.name, hash)
+	if isCode(err, tandem.ECONFLICT) {
+		// Saying so tells whether an address has an account, but a sign-up
+		// form cannot hide it: the person must learn why it failed.
+		v.Problems["email"] = views.T(ctx, "account.problem.taken")
+		s.render(w, r, http.StatusUnprocessableEntity, views.SignupView(v))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.startSession(ctx, t); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/therapist", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) handleLoginShow(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := s.currentTherapist(r); ok {
+		http.Redirect(w, r, "/therapist", http.StatusSeeOther)
+		return nil
+	}
+	s.render(w, r, http.StatusOK, views.LoginView(views.AuthForm{LoggedOut: r.URL.Query().Get("out") == "1"}))
+	return nil
+}
+
+// handleLogin answers an unknown address and a wrong password alike, in
+// the same time, and stops guessing: after too many failures for one
+// account or from one address, it answers 429 without checking.
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
+	f, err := decodeAuthForm(r, "email", "password")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	keys := []string{"ip:" + clientAddr(r), "account:" + strings.ToLower(f.email)}
+	if wait := s.logins.blocked(keys...); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second).Seconds())))
+		return errTooManyLogins
+	}
+	t, err := s.store.FindTherapistByEmail(ctx, f.email)
+	ok := false
+	switch {
+	case isCode(err, tandem.ENOTFOUND):
+		s.hasher.VerifyNothing(ctx, f.password)
+	case err != nil:
+		return err
+	default:
+		if ok, err = s.hasher.Verify(ctx, f.password, t.PasswordHash); err != nil {
+			return err
+		}
+	}
+	if !ok {
+		s.logins.fail(keys...)
+		s.render(w, r, http.StatusUnprocessableEntity, views.LoginView(views.AuthForm{
+			Email: f.email, Error: views.T(ctx, "login.wrong")}))
+		return nil
+	}
+	s.logins.reset(keys[1])
+	if err := s.startSession(ctx, t); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/therapist", http.StatusSeeOther)
+	return nil
+}
+
+var errTooManyLogins = &pageError{status: http.StatusTooManyRequests, title: "login.toomany.title", message: "login.toomany.message"}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/login?out=1", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, views.AccountView(s.accountView(r)))
+	return nil
+}
+
+func (s *Server) accountView(r *http.Request) views.Account {
+	t := therapist(r)
+	return views.Account{
+		Email: t.Email, Name: t.DisplayName, Since: formatDate(r.Context(), t.CreatedAt),
+		PasswordChanged: r.URL.Query().Get("changed") == "1",
+	}
+}
+
+// handlePasswordChange sets a new password after checking the current
+// one, and ends every other session of the account: the new epoch makes
+// them stale, and this session moves to it under a new token.
+func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) error {
+	f, err := decodeAuthForm(r, "current", "password")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	t := therapist(r)
+	v := s.accountView(r)
+	v.Problems = map[string]string{}
+	ok, err := s.hasher.Verify(ctx, f.current, t.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		v.Problems["current"] = views.T(ctx, "account.problem.current")
+	}
+	if p := passwordProblem(f.password); p != "" {
+		v.Problems["password"] = views.T(ctx, p, "Min", password.MinLength, "Max", password.MaxLength)
+	}
+	if len(v.Problems) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, views.AccountView(v))
+		return nil
+	}
+	hash, err := s.hasher.Hash(ctx, f.password)
+	if err != nil {
+		return err
+	}
+	if t.SessionEpoch, err = s.store.SetTherapistPassword(ctx, t.ID, hash); err != nil {
+		return err
+	}
+	if err := s.startSession(ctx, t); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/therapist/account?changed=1", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) handleAccountDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, views.AccountDeleteView(views.AccountDelete{}))
+	return nil
+}
+
+// handleAccountDelete deletes the account, its links and what clients
+// shared through them, once the password confirms it is the owner.
+func (s *Server) handleAccountDelete(w http.ResponseWriter, r *http.Request) error {
+	f, err := decodeAuthForm(r, "current")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	t := therapist(r)
+	ok, err := s.hasher.Verify(ctx, f.current, t.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.render(w, r, http.StatusUnprocessableEntity, views.AccountDeleteView(views.AccountDelete{
+			Problem: views.T(ctx, "account.problem.current")}))
+		return nil
+	}
+	if err := s.store.DeleteTherapist(ctx, t.ID); err != nil {
+		return err
+	}
+	if err := s.sessions.Destroy(ctx); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/deleted?account=1", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/web/views"
+)
+
+// consentWording is the version of the consent text (the consent.*
+// messages). Change it whenever their meaning changes: each consent is
+// stored with the version the person read.
+const consentWording = "2026-11-22"
+
+// loadShareLink returns the link of the URL's token. Malformed and unknown
+// tokens are both ENOTFOUND; a link that was revoked or has expired, or
+// whose quiz is no longer offered, is a kind page saying so (410).
+func (s *Server) loadShareLink(r *http.Request) (*tandem.ShareLink, error) {
+	token := chi.URLParam(r, "token")
+	if !tandem.ValidToken(token) {
+		return nil, errNotFound
+	}
+	l, err := s.store.FindShareLinkByToken(r.Context(), tandem.HashToken(token))
+	if err != nil {
+		return nil, err
+	}
+	q, ok := s.byID[l.QuizID]
+	if !ok {
+		return nil, errNotFound
+	}
+	switch l.State(time.Now()) {
+	case tandem.LinkRevoked:
+		return nil, errLinkEnded(q.ID, "share.revoked.message")
+	case tandem.LinkExpired:
+		return nil, errLinkEnded(q.ID, "share.expired.message")
+	}
+	return l, nil
+}
+
+func errLinkEnded(quizID, message string) error {
+	return &pageError{status: http.StatusGone, title: "share.ended.title", message: message,
+		actionURL: "/quizzes/" + quizID, action: "share.ended.action"}
+}
+
+// handleShareShow shows who shared the quiz and exactly what they will
+// see, and asks for consent. Saying no still leads to the quiz, privately.
+func (s *Server) handleShareShow(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.loadShareLink(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, views.ConsentView(s.consentView(r, l)))
+	return nil
+}
+
+func (s *Server) consentView(r *http.Request, l *tandem.ShareLink) views.Consent {
+	q := s.byID[l.QuizID]
+	return views.Consent{
+		Therapist:     l.TherapistName,
+		QuizTitle:     q.Title,
+		Language:      q.Language,
+		SharesAnswers: l.SharesAnswers,
+		Wording:       consentWording,
+		Action:        r.URL.Path,
+		PrivateURL:    "/quizzes/" + q.ID + "/attempts",
+		AboutURL:      "/quizzes/" + q.ID,
+	}
+}
+
+// handleShareConsent records the consent and starts the quiz. The person
+// is this browser's, or a new one whose personal page the browser then
+// remembers: stopping needs a page to stop from.
+func (s *Server) handleShareConsent(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.loadShareLink(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return formError(err)
+	}
+	if len(r.PostForm) != 1 || len(r.PostForm["wording"]) != 1 {
+		return errInvalid
+	}
+	if r.PostForm.Get("wording") != consentWording {
+		// The text changed while the page was open: what was read is not
+		// what would be agreed to.
+		v := s.consentView(r, l)
+		v.Changed = true
+		s.render(w, r, http.StatusConflict, views.ConsentView(v))
+		return nil
+	}
+	ctx := r.Context()
+	newToken := tandem.NewToken()
+	owner := tandem.Owner{NewTokenHash: tandem.HashToken(newToken)}
+	if c, err := r.Cookie(personCookie); err == nil && tandem.ValidToken(c.Value) {
+		owner.TokenHash = tandem.HashToken(c.Value)
+	}
+	c, err := s.store.ConsentToShare(ctx, l.ID, owner, consentWording)
+	if isCode(err, tandem.ECONFLICT) {
+		return errLinkEnded(l.QuizID, "share.ended.message") // revoked between the page and the answer
+	}
+	if err != nil {
+		return err
+	}
+	if c.NewPerson {
+		s.setPersonCookie(w, r, newToken)
+	}
+	return s.startAttempt(w, r, s.byID[l.QuizID])
+}
+
+// handleStopSharing ends one of the person's consents, from their page.
+func (s *Server) handleStopSharing(w http.ResponseWriter, r *http.Request) error {
+	token, p, err := s.loadPerson(r)
+	if err != nil {
+		return err
+	}
+	id, err := parseID(chi.URLParam(r, "share"))
+	if err != nil {
+		return err
+	}
+	if err := s.store.StopSharing(r.Context(), p.ID, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, personURL(token)+"?stopped=1#sharing", http.StatusSeeOther)
+	return nil
+}

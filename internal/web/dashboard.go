@@ -1,0 +1,319 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/web/views"
+)
+
+func clientURL(id int64) string { return "/therapist/clients/" + formatID(id) }
+
+// maxAccessRows is how much of an access log a page shows.
+const maxAccessRows = 100
+
+// handleDashboard lists the therapist's links, newest activity first, each
+// with the clients who share through it. ?quiz= keeps one quiz's. Showing
+// a client's latest result is a look at their results, and is logged.
+func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	t := therapist(r)
+	links, err := s.store.ListShareLinks(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	clients, err := s.store.ListClients(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	filter := r.URL.Query().Get("quiz")
+	if s.byID[filter] == nil {
+		filter = ""
+	}
+	v := views.Dashboard{Name: t.DisplayName, Quiz: filter, Revoked: r.URL.Query().Get("revoked") == "1"}
+	v.Quizzes = append(v.Quizzes, views.Option{Value: "", Label: views.T(ctx, "dashboard.filter.all"), Selected: filter == ""})
+	for _, q := range s.quizzes {
+		v.Quizzes = append(v.Quizzes, views.Option{Value: q.ID, Label: q.Title, Selected: q.ID == filter})
+	}
+	byLink := map[int64][]*tandem.Share{}
+	for _, c := range clients {
+		byLink[c.Link.ID] = append(byLink[c.Link.ID], c)
+	}
+	type group struct {
+		view   views.LinkGroup
+		active time.Time
+	}
+	var groups []group
+	var logged []int64
+	for _, l := range links {
+		if filter != "" && l.QuizID != filter {
+			continue
+		}
+		g := group{view: views.LinkGroup{Link: s.linkRow(r, l)}, active: l.CreatedAt}
+		for i, c := range byLink[l.ID] { // most recently active first
+			row := views.ClientRow{
+				Name: clientName(ctx, l.Label, i, len(byLink[l.ID])), URL: clientURL(c.ID),
+				Since: formatDate(ctx, c.ConsentedAt), LastActivity: formatDate(ctx, c.LastActivity),
+				Attempts: c.Attempts, Sharing: c.Sharing(),
+			}
+			if !c.Sharing() {
+				row.Stopped = formatDate(ctx, c.StoppedAt)
+			} else if c.Latest != nil {
+				if q, err := s.quizForAttempt(ctx, &tandem.Attempt{QuizID: c.Latest.QuizID, QuizHash: c.Latest.QuizHash}); err == nil {
+					res, _ := q.ResultByID(c.Latest.ResultID)
+					row.Latest = res.Title
+					logged = append(logged, c.ID)
+				}
+			}
+			if c.LastActivity.After(g.active) {
+				g.active = c.LastActivity
+			}
+			g.view.Clients = append(g.view.Clients, row)
+		}
+		groups = append(groups, g)
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].active.After(groups[j].active) })
+	for _, g := range groups {
+		v.Groups = append(v.Groups, g.view)
+	}
+	if err := s.store.RecordAccess(ctx, tandem.AccessList, logged...); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, views.DashboardView(v))
+	return nil
+}
+
+// clientName names the i-th (0-based) of n clients of a link: its label,
+// numbered when several people share through one link.
+func clientName(ctx context.Context, label string, i, n int) string {
+	if n < 2 {
+		return label
+	}
+	return label + " · " + strconv.Itoa(n-i)
+}
+
+// loadClient returns the URL's client of the logged-in therapist and the
+// attempts they share, with their quizzes; someone else's client is
+// ENOTFOUND.
+func (s *Server) loadClient(r *http.Request) (*tandem.Share, []scoredAttempt, error) {
+	id, err := parseID(chi.URLParam(r, "client"))
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx := r.Context()
+	c, err := s.store.FindClient(ctx, therapist(r).ID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !c.Sharing() {
+		return c, nil, nil
+	}
+	attempts, err := s.store.ListSharedAttempts(ctx, c.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	scored, err := s.withQuizzes(ctx, attempts)
+	return c, scored, err
+}
+
+// errStoppedSharing is what a therapist sees of a client who stopped
+// sharing: that they did, and nothing else.
+func errStoppedSharing(c *tandem.Share) error {
+	return &pageError{status: http.StatusGone, title: "client.stopped.title", message: "client.stopped.message",
+		actionURL: clientURL(c.ID), action: "client.stopped.action"}
+}
+
+func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
+	c, scored, err := s.loadClient(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	base := clientURL(c.ID)
+	v := views.Client{
+		Name: c.Link.Label, QuizTitle: c.Link.QuizID, Since: formatDate(ctx, c.ConsentedAt),
+		SharesAnswers: c.Link.SharesAnswers, Sharing: c.Sharing(),
+	}
+	if q, ok := s.byID[c.Link.QuizID]; ok {
+		v.QuizTitle = q.Title
+	}
+	if !c.Sharing() {
+		v.Stopped = formatDate(ctx, c.StoppedAt)
+	} else {
+		if err := s.store.RecordAccess(ctx, tandem.AccessClient, c.ID); err != nil {
+			return err
+		}
+		for _, sa := range scored {
+			a, q := sa.attempt, sa.quiz
+			res, _ := q.ResultByID(a.Outcome.Result)
+			v.Attempts = append(v.Attempts, views.HistoryRow{
+				Date: formatDate(ctx, a.CompletedAt), QuizTitle: q.Title, Version: a.QuizVersion,
+				ResultTitle: res.Title, URL: base + "/attempts/" + formatID(a.ID),
+				Flagged: len(flagTexts(ctx, q, a)) > 0,
+			})
+		}
+		v.Quizzes = s.trends(ctx, base, false, scored)
+	}
+	log, err := s.store.ListShareAccess(ctx, c.ID, maxAccessRows)
+	if err != nil {
+		return err
+	}
+	v.Access = accessRows(ctx, log, false)
+	s.render(w, r, http.StatusOK, views.ClientView(v))
+	return nil
+}
+
+// handleClientResult shows one shared attempt as its result page, with
+// the answers when the link shares them.
+func (s *Server) handleClientResult(w http.ResponseWriter, r *http.Request) error {
+	c, scored, err := s.loadClient(r)
+	if err != nil {
+		return err
+	}
+	if !c.Sharing() {
+		return errStoppedSharing(c)
+	}
+	id, err := parseID(chi.URLParam(r, "attempt"))
+	if err != nil {
+		return err
+	}
+	for _, sa := range scored {
+		if sa.attempt.ID != id {
+			continue
+		}
+		ca, err := s.completed(r, sa.attempt)
+		if err != nil {
+			return err
+		}
+		if err := s.store.RecordAccess(r.Context(), tandem.AccessResult, c.ID); err != nil {
+			return err
+		}
+		v := s.resultView(r, ca)
+		v.Back = &views.Crumb{URL: clientURL(c.ID), Label: c.Link.Label}
+		if c.Link.SharesAnswers {
+			for _, it := range ca.quiz.Items() {
+				row := views.AnswerRow{Text: it.Text}
+				if n, ok := sa.attempt.Answers[it.ID]; ok {
+					row.Answer = ca.quiz.Scale.Label(n)
+				}
+				v.Answers = append(v.Answers, row)
+			}
+		}
+		s.render(w, r, http.StatusOK, views.ResultView(v))
+		return nil
+	}
+	return errNotFound
+}
+
+func (s *Server) handleClientCompare(w http.ResponseWriter, r *http.Request) error {
+	c, scored, err := s.loadClient(r)
+	if err != nil {
+		return err
+	}
+	if !c.Sharing() {
+		return errStoppedSharing(c)
+	}
+	base := clientURL(c.ID)
+	cmp, err := compareAttempts(r, scored, base)
+	if err != nil {
+		return err
+	}
+	if err := s.store.RecordAccess(r.Context(), tandem.AccessCompare, c.ID); err != nil {
+		return err
+	}
+	v := s.compareView(r.Context(), cmp, base, c.Link.SharesAnswers)
+	v.JSONURL = ""
+	s.render(w, r, http.StatusOK, views.CompareView(v))
+	return nil
+}
+
+// handleClientsExport downloads every shared result of the therapist's
+// clients who still share, in the personal export's long format, with the
+// client's label first; answers only where the link shares them.
+func (s *Server) handleClientsExport(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	clients, err := s.store.ListClients(ctx, therapist(r).ID)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	_ = cw.Write(append([]string{"client", "client_label"}, exportHeader...))
+	var logged []int64
+	for _, c := range clients {
+		if !c.Sharing() {
+			continue
+		}
+		attempts, err := s.store.ListSharedAttempts(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		scored, err := s.withQuizzes(ctx, attempts)
+		if err != nil {
+			return err
+		}
+		if len(scored) > 0 {
+			logged = append(logged, c.ID)
+		}
+		prefix := []string{formatID(c.ID), safeCell(c.Link.Label)}
+		for _, sa := range scored {
+			writeExportRows(cw, prefix, sa, c.Link.SharesAnswers)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	if err := s.store.RecordAccess(ctx, tandem.AccessExport, logged...); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="tandem-clients.csv"`)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+// handleAccessLog shows the therapist every look they took at clients'
+// results: the same log the clients see.
+func (s *Server) handleAccessLog(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	log, err := s.store.ListTherapistAccess(ctx, therapist(r).ID, maxAccessRows)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, views.AccessLogView(views.AccessLog{Rows: accessRows(ctx, log, true)}))
+	return nil
+}
+
+// accessMessages say what a look was, as the log shows it.
+var accessMessages = map[string]string{
+	tandem.AccessList:    "access.kind.list",
+	tandem.AccessClient:  "access.kind.client",
+	tandem.AccessResult:  "access.kind.result",
+	tandem.AccessCompare: "access.kind.compare",
+	tandem.AccessExport:  "access.kind.export",
+}
+
+// accessRows describes log entries; withLabel names the client (for the
+// therapist), otherwise the therapist (for the client).
+func accessRows(ctx context.Context, log []tandem.Access, withLabel bool) []views.AccessRow {
+	rows := make([]views.AccessRow, 0, len(log))
+	for _, a := range log {
+		row := views.AccessRow{When: a.At.UTC().Format(views.T(ctx, "format.datetime")), What: views.T(ctx, accessMessages[a.What]),
+			Who: a.TherapistName}
+		if withLabel {
+			row.Who = a.Label
+			row.URL = clientURL(a.ShareID)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
