@@ -558,3 +558,52 @@ func TestRun_RateLimitsOnByDefault(t *testing.T) {
 		assert.Equal(t, http.StatusSeeOther, c)
 	}
 }
+
+func TestOnLocalhost(t *testing.T) {
+	tests := []struct {
+		addr, baseURL string
+		want          bool
+	}{
+		{"localhost:8080", "", true},
+		{"127.0.0.1:0", "", true},
+		{"[::1]:8080", "", true},
+		{":8080", "", false},
+		{"0.0.0.0:8080", "", false},
+		{"192.168.1.4:8080", "", false},
+		{"127.0.0.1:8080", "https://tandem.example", false}, // behind a proxy: people come over https
+		{":8080", "http://localhost:8080", true},
+		{"nonsense", "", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, onLocalhost(tt.addr, tt.baseURL), "%s %s", tt.addr, tt.baseURL)
+	}
+}
+
+// TestRun_SecureCookies checks the -secure-cookies default (on outside
+// localhost) and that the flag and its variable override it, by the
+// cookie the server sets when an attempt starts.
+func TestRun_SecureCookies(t *testing.T) {
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	secure := func(s *server) bool {
+		res, err := client.Post(s.URL+"/quizzes/relationship-spectrum/attempts", "application/x-www-form-urlencoded", nil)
+		require.NoError(t, err)
+		res.Body.Close()
+		require.Equal(t, http.StatusSeeOther, res.StatusCode)
+		cookies := res.Cookies()
+		require.NotEmpty(t, cookies)
+		return cookies[0].Secure
+	}
+	onLoopback, _ := startServer(t)
+	assert.False(t, secure(onLoopback), "127.0.0.1 is localhost: plain http must keep working")
+	forced, _ := startServer(t, "-secure-cookies")
+	assert.True(t, secure(forced))
+	proxied, _ := startServer(t, "-base-url", "https://tandem.example")
+	assert.True(t, secure(proxied))
+
+	db := filepath.Join(t.TempDir(), "t.db")
+	viaEnv := startRun(t, []string{"-addr", "127.0.0.1:0", "-db", db, "-log-format", "json", "-drain-delay", "0s"},
+		env(map[string]string{"TANDEM_SECURE_COOKIES": "true"}))
+	assert.True(t, secure(viaEnv))
+	off, _ := startServer(t, "-secure-cookies=false", "-base-url", "https://tandem.example")
+	assert.True(t, secure(off), "an https base URL still makes cookies Secure")
+}
