@@ -35,7 +35,7 @@ type DB struct {
 // readers never block the writer, synchronous=FULL so an answer we said
 // was saved survives a power cut, and secure_delete so deleted answers are
 // overwritten rather than left readable in free pages.
-const pragmas = "_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on&_secure_delete=on"
+const pragmas = "_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on&_secure_delete=on&_stmt_cache_size=64"
 
 // Open opens the database at path, creating it and its folders when
 // missing, and applies any migrations it has not seen yet.

@@ -64,8 +64,9 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/signup", s.wrap(s.handleSignupShow))
 		r.With(starts).Post("/signup", s.wrap(s.handleSignup))
 		r.Get("/login", s.wrap(s.handleLoginShow))
-		r.Post("/login", s.wrap(s.handleLogin)) // limited by failures, in the handler
-		r.Post("/logout", s.wrap(s.handleLogout))
+		// Logins are also limited by failures, in the handler.
+		r.With(writes).Post("/login", s.wrap(s.handleLogin))
+		r.With(writes).Post("/logout", s.wrap(s.handleLogout))
 		r.Route("/therapist", func(r chi.Router) {
 			r.Use(s.requireTherapist)
 			r.Get("/", s.wrap(s.handleDashboard))
