@@ -1,7 +1,9 @@
 -- Therapist accounts. The password is kept as an argon2id hash; the
--- session epoch changes with it, which ends every older session.
+-- session epoch changes with it, which ends every older session. Ids of
+-- accounts, links and shares are never reused (AUTOINCREMENT): a session,
+-- a URL or a form that names a deleted one must not reach a new one.
 CREATE TABLE therapists (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
     display_name  TEXT NOT NULL,
     password_hash TEXT NOT NULL,
@@ -21,7 +23,7 @@ CREATE INDEX sessions_expiry ON sessions (expiry);
 
 -- Links a therapist sends to clients. Only the token's SHA-256 is kept.
 CREATE TABLE share_links (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     therapist_id   INTEGER NOT NULL REFERENCES therapists (id) ON DELETE CASCADE,
     token_hash     BLOB NOT NULL UNIQUE,
     quiz_id        TEXT NOT NULL,
@@ -40,7 +42,7 @@ CREATE INDEX share_links_therapist ON share_links (therapist_id, created_at);
 -- row stays, stopped and without a person, so the therapist learns that
 -- the client stopped sharing, and nothing more.
 CREATE TABLE shares (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     link_id      INTEGER NOT NULL REFERENCES share_links (id) ON DELETE CASCADE,
     person_id    INTEGER REFERENCES people (id) ON DELETE SET NULL,
     consented_at TEXT NOT NULL,
