@@ -38,15 +38,15 @@ func (s *Server) loadComparison(r *http.Request) (string, *comparison, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	c, err := compareAttempts(r, scored, personURL(token))
+	c, err := compareAttempts(r, scored, errNothingToCompare(personURL(token), "compare.none.message", "compare.none.action"))
 	return token, c, err
 }
 
 // compareAttempts reads ?from= and ?to= (attempt ids) or, without them,
 // takes the newest attempt (of ?quiz= when given) and the one before it.
 // Ids not among the attempts answer 404; with fewer than two attempts to
-// compare, the page says so and offers to go back.
-func compareAttempts(r *http.Request, scored []scoredAttempt, back string) (*comparison, error) {
+// compare, it returns none, a page that says so.
+func compareAttempts(r *http.Request, scored []scoredAttempt, none error) (*comparison, error) {
 	q := r.URL.Query()
 	pick := func(param string) (*scoredAttempt, error) {
 		v := q.Get(param)
@@ -92,7 +92,7 @@ func compareAttempts(r *http.Request, scored []scoredAttempt, back string) (*com
 		}
 	}
 	if len(same) < 2 {
-		return nil, errNothingToCompare(back)
+		return nil, none
 	}
 	if to == nil {
 		to = &same[0]
@@ -123,9 +123,11 @@ func compareAttempts(r *http.Request, scored []scoredAttempt, back string) (*com
 	return c, nil
 }
 
-func errNothingToCompare(back string) error {
-	return &pageError{status: http.StatusNotFound, title: "compare.none.title", message: "compare.none.message",
-		actionURL: back, action: "compare.none.action"}
+// errNothingToCompare is the page for fewer than two attempts, with the
+// catalogue ids of its message and of the way back.
+func errNothingToCompare(back, message, action string) error {
+	return &pageError{status: http.StatusNotFound, title: "compare.none.title", message: message,
+		actionURL: back, action: action}
 }
 
 func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) error {
@@ -134,6 +136,7 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := s.compareView(r.Context(), c, personURL(token), true)
+	v.BackLabel = views.T(r.Context(), "compare.back")
 	s.render(w, r, http.StatusOK, views.CompareView(v))
 	return nil
 }
@@ -149,6 +152,7 @@ func (s *Server) compareView(ctx context.Context, c *comparison, base string, wi
 		After:       s.compareSide(ctx, c.after),
 		SameVersion: c.result.SameVersion,
 		HistoryURL:  base,
+		Answers:     withAnswers,
 		Action:      base + "/compare",
 		JSONURL:     base + "/compare.json?" + c.query(),
 	}

@@ -2,7 +2,7 @@ package web
 
 import (
 	"net/http"
-	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -31,7 +31,7 @@ func (s *Server) loadShareLink(r *http.Request) (*tandem.ShareLink, error) {
 	if !ok {
 		return nil, errNotFound
 	}
-	switch l.State(time.Now()) {
+	switch l.State(s.now()) {
 	case tandem.LinkRevoked:
 		return nil, errLinkEnded(q.ID, "share.revoked.message")
 	case tandem.LinkExpired:
@@ -81,7 +81,7 @@ func (s *Server) handleShareConsent(w http.ResponseWriter, r *http.Request) erro
 	if err := r.ParseForm(); err != nil {
 		return formError(err)
 	}
-	if len(r.PostForm) != 1 || len(r.PostForm["wording"]) != 1 {
+	if len(r.PostForm) != 1 || len(r.PostForm["wording"]) != 1 || !utf8.ValidString(r.PostForm.Get("wording")) {
 		return errInvalid
 	}
 	if r.PostForm.Get("wording") != consentWording {

@@ -161,6 +161,9 @@ func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
 			})
 		}
 		v.Quizzes = s.trends(ctx, base, false, scored)
+		for i := range v.Quizzes {
+			v.Quizzes[i].Client = true
+		}
 	}
 	log, err := s.store.ListShareAccess(ctx, c.ID, maxAccessRows)
 	if err != nil {
@@ -222,7 +225,7 @@ func (s *Server) handleClientCompare(w http.ResponseWriter, r *http.Request) err
 		return errStoppedSharing(c)
 	}
 	base := clientURL(c.ID)
-	cmp, err := compareAttempts(r, scored, base)
+	cmp, err := compareAttempts(r, scored, errNothingToCompare(base, "compare.none.client", "client.back"))
 	if err != nil {
 		return err
 	}
@@ -231,6 +234,7 @@ func (s *Server) handleClientCompare(w http.ResponseWriter, r *http.Request) err
 	}
 	v := s.compareView(r.Context(), cmp, base, c.Link.SharesAnswers)
 	v.JSONURL = ""
+	v.BackLabel = views.T(r.Context(), "result.back", "Name", c.Link.Label)
 	s.render(w, r, http.StatusOK, views.CompareView(v))
 	return nil
 }

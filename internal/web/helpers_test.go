@@ -85,6 +85,9 @@ func newEnvConfig(tb testing.TB, path string, cfg web.Config) *env {
 	if cfg.Sessions == nil {
 		cfg.Sessions = db.Sessions()
 	}
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return db.Now() }
+	}
 	s, err := web.New(ctx, cfg)
 	require.NoError(tb, err)
 	srv := httptest.NewServer(s.Handler())

@@ -61,7 +61,7 @@ func (s *Server) clientIP() func(http.Handler) http.Handler {
 }
 
 // LoginLimits caps failed logins within a window, per account and per
-// client address. The zero value is DefaultLoginLimits.
+// client address. Zero fields take DefaultLoginLimits' values.
 type LoginLimits struct {
 	Window     time.Duration
 	PerAccount int // failures for one email address
@@ -84,8 +84,14 @@ type loginLimiter struct {
 }
 
 func newLoginLimiter(l LoginLimits) *loginLimiter {
-	if l == (LoginLimits{}) {
-		l = DefaultLoginLimits
+	if l.Window <= 0 {
+		l.Window = DefaultLoginLimits.Window
+	}
+	if l.PerAccount <= 0 {
+		l.PerAccount = DefaultLoginLimits.PerAccount
+	}
+	if l.PerAddress <= 0 {
+		l.PerAddress = DefaultLoginLimits.PerAddress
 	}
 	return &loginLimiter{limits: l, now: time.Now, failures: map[string][]time.Time{}}
 }

@@ -116,7 +116,7 @@ func (s *Server) handleLinkCreate(w http.ResponseWriter, r *http.Request) error 
 	t := therapist(r)
 	l := &tandem.ShareLink{TherapistID: t.ID, QuizID: q.ID, Label: f.label, SharesAnswers: f.answers}
 	if days > 0 {
-		l.ExpiresAt = time.Now().Add(time.Duration(days) * 24 * time.Hour)
+		l.ExpiresAt = s.now().Add(time.Duration(days) * 24 * time.Hour)
 	}
 	token := tandem.NewToken()
 	if err := s.store.CreateShareLink(ctx, l, tandem.HashToken(token)); err != nil {
@@ -162,7 +162,7 @@ func (s *Server) linkRow(r *http.Request, l *tandem.ShareLink) views.LinkRow {
 	if q, ok := s.byID[l.QuizID]; ok {
 		row.QuizTitle = q.Title
 	}
-	switch l.State(time.Now()) {
+	switch l.State(s.now()) {
 	case tandem.LinkActive:
 		row.State = views.T(ctx, "links.state.active")
 		row.RevokeURL = linkURL(l.ID) + "/revoke"

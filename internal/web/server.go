@@ -93,8 +93,10 @@ type Config struct {
 	// https only. Cookies are Secure anyway on https requests and when
 	// BaseURL is https.
 	SecureCookies bool
-	// LoginLimits caps failed logins; the zero value is DefaultLoginLimits.
+	// LoginLimits caps failed logins; zero fields take DefaultLoginLimits'.
 	LoginLimits LoginLimits
+	// Now is the clock, time.Now when nil; tests share it with the store.
+	Now func() time.Time
 }
 
 // Server holds what the handlers share.
@@ -112,6 +114,7 @@ type Server struct {
 	limits   RateLimits
 	// trustedProxies are CIDR prefixes; see Config.
 	trustedProxies []string
+	now            func() time.Time
 	secureCookies  bool
 	sessions       *scs.SessionManager
 	hasher         *password.Hasher
@@ -145,6 +148,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		limits:   cfg.RateLimits,
 
 		trustedProxies: cfg.TrustedProxies,
+		now:            cfg.Now,
 		secureCookies:  cfg.SecureCookies,
 		hasher:         password.NewHasher(maxHashes),
 		logins:         newLoginLimiter(cfg.LoginLimits),
@@ -159,6 +163,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("trusted proxy %q is not an address prefix such as 127.0.0.1/32: %w", p, err)
 		}
 	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.logins.now = s.now
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -37,6 +37,7 @@ type QuizTrend struct {
 	Count      int    // attempts of this quiz
 	RetakeURL  string // the quiz's intro page
 	CompareURL string // empty with fewer than two attempts
+	Client     bool   // seen by a therapist, about their client
 	Scales     []Trend
 	Spectrum   *Trend // positions over time; nil when the quiz has none
 	Left       string // the spectrum's poles, for its labels
@@ -85,6 +86,8 @@ type Compare struct {
 	Moves            []ItemCompare
 	ProvisionalNorms bool // some verdict rests on norms marked provisional
 	HistoryURL       string
+	BackLabel        string // the link to HistoryURL
+	Answers          bool   // the answers that moved may be shown
 	JSONURL          string
 	Action           string // where the choice form goes (GET)
 }
