@@ -89,6 +89,36 @@ func checkHeaders(t *testing.T, path string, r *response) {
 }
 
 // meToken returns the personal token the env's browser holds.
+// TestHeaders_Therapists walks every GET route again as a logged-in
+// therapist and as their client, so that the therapist's pages (and the
+// share link's) are checked with real ids rather than as 404s.
+func TestHeaders_Therapists(t *testing.T) {
+	w := newTenantWorld(t)
+	v, o := w.tenants[0], w.tenants[1]
+	routes, ok := w.e.web.Handler().(chi.Routes)
+	require.True(t, ok)
+	walked := 0
+	err := chi.Walk(routes, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if method != http.MethodGet || !(strings.HasPrefix(route, "/therapist") || strings.HasPrefix(route, "/share/") ||
+			route == "/login" || route == "/signup") {
+			return nil
+		}
+		path := strings.NewReplacer("{client}", "{client}", "{attempt}", "{a0}", "{token}", "{linktoken}").Replace(route)
+		path = tenantExpand(strings.TrimSuffix(path, "/"), v, o)
+		browser := v.therapist
+		if strings.HasPrefix(route, "/share/") {
+			browser = v.client
+		}
+		r := w.send(t, browser, http.MethodGet, path, nil)
+		assert.Less(t, r.status, 400, path)
+		checkHeaders(t, path, r)
+		walked++
+		return nil
+	})
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, walked, 12, "every therapist GET route was walked")
+}
+
 func meToken(t *testing.T, e *env) string {
 	t.Helper()
 	for _, c := range e.client.Jar.Cookies(mustURL(t, e.srv.URL)) {
