@@ -233,7 +233,7 @@ func (s *Server) handleClientCompare(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	v := s.compareView(r.Context(), cmp, base, c.Link.SharesAnswers)
-	v.JSONURL = ""
+	v.JSONURL, v.Therapist = "", true
 	v.BackLabel = views.T(r.Context(), "result.back", "Name", c.Link.Label)
 	s.render(w, r, http.StatusOK, views.CompareView(v))
 	return nil

@@ -106,3 +106,21 @@ func describedBy(name, hint, problem string) templ.Attributes {
 	}
 	return templ.Attributes{"aria-describedby": strings.Join(ids, " ")}
 }
+
+// invalid marks a field whose value has a problem, for assistive
+// technology; a bare aria-invalid would mean false.
+func invalid(problem string) templ.Attributes {
+	if problem == "" {
+		return nil
+	}
+	return templ.Attributes{"aria-invalid": "true"}
+}
+
+// formTitle is a form page's title, which says first that something needs
+// attention when it does (problems > 0), as question pages do.
+func formTitle(ctx context.Context, title string, problems int) string {
+	if problems > 0 {
+		return T(ctx, "section.error.prefix") + " " + title
+	}
+	return title
+}

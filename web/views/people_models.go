@@ -88,6 +88,7 @@ type Compare struct {
 	HistoryURL       string
 	BackLabel        string // the link to HistoryURL
 	Answers          bool   // the answers that moved may be shown
+	Therapist        bool   // a therapist's page, with their menu
 	JSONURL          string
 	Action           string // where the choice form goes (GET)
 }

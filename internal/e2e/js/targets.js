@@ -1,10 +1,10 @@
 // Controls smaller than 44 by 44 CSS px: buttons, button-like links, the
-// answer choices (the label is the target of its radio), text fields,
-// selects and disclosure summaries. Links inside text are excepted, as
-// WCAG 2.5.8 allows.
+// answer choices and checkboxes (the label is the target of its input),
+// text fields, selects and disclosure summaries. Links inside text are
+// excepted, as WCAG 2.5.8 allows.
 (() => {
   const small = [];
-  const controls = "button, .button, .choice, input:not([type=radio]):not([type=hidden]), select, summary";
+  const controls = "button, .button, .choice, input:not([type=radio]):not([type=checkbox]):not([type=hidden]), select, summary";
   for (const el of document.querySelectorAll(controls)) {
     if (!el.checkVisibility()) continue;
     const r = el.getBoundingClientRect();
