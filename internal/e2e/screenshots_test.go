@@ -101,3 +101,60 @@ func (tb *tab) screenshot(path string, full bool) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestScreenshotsTherapist writes the therapist's side to docs/screenshots:
+// the consent page a client sees, the dashboard and a client's page (the
+// whole page), at phone and desktop size, light and dark. Like
+// TestScreenshots it runs only with TANDEM_SCREENSHOTS=1.
+func TestScreenshotsTherapist(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("TANDEM_SCREENSHOTS") != "1" {
+		t.Skip("set TANDEM_SCREENSHOTS=1 (make screenshots) to write docs/screenshots")
+	}
+	srv := newServer(t)
+	th, cl := srv.open(t), srv.open(t, withoutJS)
+	th.visit("/signup")
+	th.fill("#f-email", "robin@clinic.example")
+	th.fill("#f-name", "Robin Ash")
+	th.fill("#f-password", "lantern-orchard-7")
+	th.clickAndLoad(`form[action="/signup"] button[type=submit]`)
+	th.visit("/therapist/links/new")
+	th.fill("#f-label", "A.B.")
+	th.clickAndLoad(`form[action="/therapist/links"] button[type=submit]`)
+	share := strings.TrimPrefix(th.attr(`[data-testid=share-url]`, "value"), srv.URL)
+	for round := range 2 {
+		cl.visit(share)
+		cl.clickAndLoad(`[data-testid=agree]`)
+		cl.takeByClicks(round)
+	}
+	th.visit("/therapist")
+	client := th.attr(`[data-testid=client] a`, "href")
+	require.NoError(t, os.MkdirAll(shotsDir, 0o755))
+	for _, size := range []struct {
+		name          string
+		width, height int64
+		scale         float64
+	}{
+		{"phone", 390, 844, 2},
+		{"desktop", 1280, 800, 1},
+	} {
+		for _, scheme := range []string{"light", "dark"} {
+			for _, page := range []struct {
+				tb         *tab
+				name, path string
+				full       bool
+			}{
+				{cl, "consent", share, true},
+				{th, "dashboard", "/therapist", false},
+				{th, "client", client, true},
+			} {
+				tb := page.tb.on(t)
+				tb.scheme = scheme
+				tb.setScheme(scheme)
+				tb.viewport(size.width, size.height, size.scale)
+				tb.visit(page.path)
+				tb.screenshot(filepath.Join(shotsDir, page.name+"-"+size.name+"-"+scheme), page.full)
+			}
+		}
+	}
+}
