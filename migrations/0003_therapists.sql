@@ -21,11 +21,14 @@ CREATE TABLE sessions (
 
 CREATE INDEX sessions_expiry ON sessions (expiry);
 
--- Links a therapist sends to clients. Only the token's SHA-256 is kept.
+-- Links a therapist sends to clients. Only the token's SHA-256 is kept,
+-- with the nonce from which the server, with its key, derives the token
+-- again to show it (NULL: it cannot be shown again).
 CREATE TABLE share_links (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
     therapist_id   INTEGER NOT NULL REFERENCES therapists (id) ON DELETE CASCADE,
     token_hash     BLOB NOT NULL UNIQUE,
+    nonce          BLOB,
     quiz_id        TEXT NOT NULL,
     label          TEXT NOT NULL,
     shares_answers INTEGER NOT NULL CHECK (shares_answers IN (0, 1)),

@@ -88,6 +88,9 @@ type Config struct {
 	// SecureCookies marks cookies Secure (https only); on unless the
 	// server is reached on localhost.
 	SecureCookies bool
+	// KeyFile holds the key share links are derived from; beside the
+	// database unless set.
+	KeyFile string
 	DraftDays     int
 	// DrainDelay is how long /healthz answers 503 before the listener
 	// closes, so a load balancer notices and sends no new requests.
@@ -127,6 +130,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		"limit, per client IP, attempts started and forms saved per minute; false for load tests (TANDEM_RATE_LIMITS)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", getenv("TANDEM_SECURE_COOKIES") != "false",
 		"mark cookies Secure, so browsers send them over https only; default on, except when -addr (or -base-url) is on localhost (TANDEM_SECURE_COOKIES)")
+	fs.StringVar(&cfg.KeyFile, "key-file", env("TANDEM_KEY_FILE", ""),
+		"file with the secret from which share links are made, created when missing; default: tandem.key beside the database (TANDEM_KEY_FILE)")
 	trusted := fs.String("trusted-proxy", env("TANDEM_TRUSTED_PROXY", ""),
 		"comma-separated address prefixes of reverse proxies whose X-Forwarded-For names the client, such as 127.0.0.1/32 (TANDEM_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
@@ -134,6 +139,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 			return cfg, err
 		}
 		return cfg, errReported // the flag package has printed the problem and the usage
+	}
+	if cfg.KeyFile == "" {
+		cfg.KeyFile = filepath.Join(filepath.Dir(cfg.DB), "tandem.key")
 	}
 	explicit := getenv("TANDEM_SECURE_COOKIES") != ""
 	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "secure-cookies" })
@@ -217,11 +225,15 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 			log.Error("close database", "err", err)
 		}
 	}()
+	key, err := loadKey(cfg.KeyFile)
+	if err != nil {
+		return err
+	}
 	draftAge := time.Duration(cfg.DraftDays) * 24 * time.Hour
 	webCfg := web.Config{
 		Quizzes: qs, Store: db, Logger: log, DraftLifetime: draftAge,
 		BaseURL: cfg.BaseURL, HSTS: cfg.HSTS, TrustedProxies: cfg.TrustedProxies,
-		Sessions: db.Sessions(), SecureCookies: cfg.SecureCookies,
+		Sessions: db.Sessions(), SecureCookies: cfg.SecureCookies, LinkKey: key,
 	}
 	if cfg.RateLimits {
 		webCfg.RateLimits = web.DefaultRateLimits

@@ -15,13 +15,14 @@ func (db *DB) CreateShareLink(ctx context.Context, l *tandem.ShareLink, tokenHas
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO share_links
-			(therapist_id, token_hash, quiz_id, label, shares_answers, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			l.TherapistID, tokenHash, l.QuizID, l.Label, l.SharesAnswers, formatTime(now), nullTime(l.ExpiresAt))
+			(therapist_id, token_hash, nonce, quiz_id, label, shares_answers, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			l.TherapistID, tokenHash, l.Nonce, l.QuizID, l.Label, l.SharesAnswers, formatTime(now), nullTime(l.ExpiresAt))
 		if err != nil {
 			return err
 		}
 		l.ID, err = res.LastInsertId()
+		l.TokenHash = tokenHash
 		l.CreatedAt = now.UTC().Truncate(time.Millisecond)
 		return err
 	})
@@ -30,7 +31,7 @@ func (db *DB) CreateShareLink(ctx context.Context, l *tandem.ShareLink, tokenHas
 // linkColumns are the columns scanLink reads, from share_links (l) joined
 // with therapists (t).
 const linkColumns = `l.id, l.therapist_id, l.quiz_id, l.label, l.shares_answers, l.created_at, l.expires_at,
-	l.revoked_at, t.display_name`
+	l.revoked_at, t.display_name, l.nonce, l.token_hash`
 
 // linkScan reads linkColumns into a ShareLink.
 type linkScan struct {
@@ -42,7 +43,7 @@ type linkScan struct {
 func (ls *linkScan) dest() []any {
 	l := ls.l
 	return []any{&l.ID, &l.TherapistID, &l.QuizID, &l.Label, &l.SharesAnswers, &ls.created, &ls.expires,
-		&ls.revoked, &l.TherapistName}
+		&ls.revoked, &l.TherapistName, &l.Nonce, &l.TokenHash}
 }
 
 func (ls *linkScan) finish() error {

@@ -26,6 +26,10 @@ type ShareLink struct {
 	CreatedAt     time.Time
 	ExpiresAt     time.Time // zero: never
 	RevokedAt     time.Time // zero: not revoked
+	// Nonce, with the server's key, makes the link's token again (see
+	// DeriveToken); nil for a link that cannot be shown again.
+	Nonce     []byte
+	TokenHash []byte
 
 	// TherapistName is the display name of the therapist, for the client.
 	TherapistName string

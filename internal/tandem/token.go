@@ -1,6 +1,7 @@
 package tandem
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -29,6 +30,24 @@ func ValidToken(s string) bool {
 	}
 	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
 	return err == nil && len(b) == tokenBytes
+}
+
+// DeriveToken makes a share link's token from a server key and the link's
+// random nonce: the database keeps the nonce and the token's hash, so the
+// server, which also holds the key, can show the link again, and a copy
+// of the database alone opens nothing.
+func DeriveToken(key, nonce []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("tandem share link\x00"))
+	m.Write(nonce)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// NewNonce returns tokenBytes random bytes.
+func NewNonce() []byte {
+	b := make([]byte, tokenBytes)
+	_, _ = rand.Read(b)
+	return b
 }
 
 // HashToken is what the database stores in place of a token: its SHA-256.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/hmac"
 	"net/http"
 	"strings"
 	"time"
@@ -85,9 +86,8 @@ func (s *Server) handleLinkNew(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// handleLinkCreate makes a link and shows it once: only its hash is kept,
-// so this page is the only place it can be copied from. The page is the
-// answer to the POST, so the link never sits in a URL or a session.
+// handleLinkCreate makes a link and shows it, ready to copy. The page is
+// the answer to the POST, so the link never sits in a URL or a session.
 func (s *Server) handleLinkCreate(w http.ResponseWriter, r *http.Request) error {
 	f, err := decodeLinkForm(r)
 	if err != nil {
@@ -118,15 +118,22 @@ func (s *Server) handleLinkCreate(w http.ResponseWriter, r *http.Request) error 
 	if days > 0 {
 		l.ExpiresAt = s.now().Add(time.Duration(days) * 24 * time.Hour)
 	}
-	token := tandem.NewToken()
-	if err := s.store.CreateShareLink(ctx, l, tandem.HashToken(token)); err != nil {
+	l.Nonce = tandem.NewNonce()
+	if err := s.store.CreateShareLink(ctx, l, tandem.HashToken(tandem.DeriveToken(s.linkKey, l.Nonce))); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusCreated, views.LinkCreatedView(views.LinkCreated{
-		URL:  s.absoluteURL(r, shareURL(token)),
-		Link: s.linkRow(r, l),
-	}))
+	s.render(w, r, http.StatusCreated, views.LinkCreatedView(views.LinkCreated{Link: s.linkRow(r, l)}))
 	return nil
+}
+
+// linkToken derives a link's token again, when the server's key is the
+// one it was made with.
+func (s *Server) linkToken(l *tandem.ShareLink, hash []byte) (string, bool) {
+	if len(l.Nonce) == 0 {
+		return "", false
+	}
+	token := tandem.DeriveToken(s.linkKey, l.Nonce)
+	return token, hmac.Equal(tandem.HashToken(token), hash)
 }
 
 func validExpiry(days int) bool {
@@ -166,6 +173,9 @@ func (s *Server) linkRow(r *http.Request, l *tandem.ShareLink) views.LinkRow {
 	case tandem.LinkActive:
 		row.State = views.T(ctx, "links.state.active")
 		row.RevokeURL = linkURL(l.ID) + "/revoke"
+		if token, ok := s.linkToken(l, l.TokenHash); ok {
+			row.URL = s.absoluteURL(r, shareURL(token))
+		}
 		if !l.ExpiresAt.IsZero() {
 			row.State = views.T(ctx, "links.state.until", "Date", formatDate(ctx, l.ExpiresAt))
 		}

@@ -97,6 +97,11 @@ type Config struct {
 	LoginLimits LoginLimits
 	// Now is the clock, time.Now when nil; tests share it with the store.
 	Now func() time.Time
+	// LinkKey is the secret from which share links' tokens are derived,
+	// so that a therapist can copy a link again; the database keeps only
+	// their hashes. Without one, a random key serves until the process
+	// stops, and older links can no longer be shown (they still work).
+	LinkKey []byte
 }
 
 // Server holds what the handlers share.
@@ -115,6 +120,7 @@ type Server struct {
 	// trustedProxies are CIDR prefixes; see Config.
 	trustedProxies []string
 	now            func() time.Time
+	linkKey        []byte
 	secureCookies  bool
 	sessions       *scs.SessionManager
 	hasher         *password.Hasher
@@ -149,6 +155,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 
 		trustedProxies: cfg.TrustedProxies,
 		now:            cfg.Now,
+		linkKey:        cfg.LinkKey,
 		secureCookies:  cfg.SecureCookies,
 		hasher:         password.NewHasher(maxHashes),
 		logins:         newLoginLimiter(cfg.LoginLimits),
@@ -162,6 +169,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		if _, err := netip.ParsePrefix(p); err != nil {
 			return nil, fmt.Errorf("trusted proxy %q is not an address prefix such as 127.0.0.1/32: %w", p, err)
 		}
+	}
+	if len(s.linkKey) == 0 {
+		s.linkKey = tandem.NewNonce()
 	}
 	if s.now == nil {
 		s.now = time.Now

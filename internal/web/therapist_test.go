@@ -55,7 +55,8 @@ func TestTherapistFlow_ClientSharesTwice(t *testing.T) {
 
 	token, linkID := ana.newLink("AB", true)
 	dash = ana.get("/therapist")
-	assert.NotContains(t, dash.body, token, "the link is shown once, when it is made")
+	assert.Equal(t, e.srv.URL+"/share/"+token, attr(find(t, dash.doc, byTestID("share-url-"+strconv.FormatInt(linkID, 10))), "value"),
+		"an active link can be copied again from the dashboard")
 	assert.False(t, dbHolds(t, e, []byte(token)), "only the link's hash is stored")
 	var stored struct {
 		quiz, label string
@@ -1337,7 +1338,7 @@ func (b *thBrowser) mustLogin(email, password string) {
 }
 
 // newLink makes a link to the shipped quiz and returns its token, read
-// off the one page that shows it, and its id.
+// off the page that shows it when made, and its id.
 func (b *thBrowser) newLink(label string, answers bool) (string, int64) {
 	t := b.e.t
 	t.Helper()
@@ -1501,4 +1502,34 @@ func thRows(tb testing.TB, e *env, strict bool, skip ...string) map[string][]str
 		out[table] = list
 	}
 	return out
+}
+
+// TestTherapistLinks_CopyAgain: an active link can be copied again from
+// the dashboard, derived from the server's key; a revoked one cannot, and
+// a server with another key (the key file lost) shows none, while the
+// links themselves keep working.
+func TestTherapistLinks_CopyAgain(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tandem.db")
+	key := bytes.Repeat([]byte{7}, 32)
+	e := newEnvConfig(t, path, web.Config{LinkKey: key})
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+	kept, keptID := ana.newLink("AB", false)
+	revoked, revokedID := ana.newLink("CD", false)
+	require.Equal(t, http.StatusSeeOther, ana.post("/therapist/links/"+strconv.FormatInt(revokedID, 10)+"/revoke", nil).status)
+
+	dash := ana.get("/therapist")
+	assert.Equal(t, e.srv.URL+"/share/"+kept, attr(find(t, dash.doc, byTestID("share-url-"+strconv.FormatInt(keptID, 10))), "value"))
+	assert.Empty(t, findAll(dash.doc, byTestID("share-url-"+strconv.FormatInt(revokedID, 10))), "a revoked link is not offered")
+	assert.NotContains(t, dash.body, revoked)
+
+	// The same database behind a server with another key.
+	e.srv.Close()
+	other := newEnvConfig(t, path, web.Config{LinkKey: bytes.Repeat([]byte{8}, 32)})
+	ana = newThBrowser(other)
+	ana.mustLogin(thEmail, thPassword)
+	dash = ana.get("/therapist")
+	assert.Empty(t, findAll(dash.doc, byTestID("share-url-"+strconv.FormatInt(keptID, 10))), "a link another key made cannot be shown")
+	assert.NotContains(t, dash.body, kept)
+	assert.Equal(t, http.StatusOK, newThBrowser(other).get("/share/"+kept).status, "it still works")
 }

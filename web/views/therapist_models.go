@@ -38,9 +38,8 @@ type LinkForm struct {
 	Problems map[string]string // by field: "quiz", "label", "expires"
 }
 
-// LinkCreated shows a new link, the one time it can be copied.
+// LinkCreated shows a new link, ready to copy.
 type LinkCreated struct {
-	URL  string // absolute
 	Link LinkRow
 }
 
@@ -52,6 +51,7 @@ type LinkRow struct {
 	Created       string
 	State         string // in words: active, active until, expired, revoked
 	RevokeURL     string // set while the link can be revoked
+	URL           string // the link to copy, absolute; set while active and the server can show it
 	SharesAnswers bool
 	Clients       int
 	LastUsed      string // empty when no one used it yet

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// keyBytes is the size of the server's link key: 256 bits.
+const keyBytes = 32
+
+// loadKey reads the key from which share links are derived, or, when the
+// file does not exist yet, makes one (readable by this user only). It is
+// kept out of the database so that a copy of the database, or a backup of
+// it, shows no link: links still work without the key, only showing them
+// again needs it.
+func loadKey(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return newKey(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read link key: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(data)))
+	if err != nil || len(key) != keyBytes {
+		return nil, fmt.Errorf("link key %s must hold %d hex digits; delete it to make a new one (links made with it can then no longer be shown, but they still work)", path, 2*keyBytes)
+	}
+	return key, nil
+}
+
+func newKey(path string) ([]byte, error) {
+	key := make([]byte, keyBytes)
+	_, _ = rand.Read(key)
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create link key folder: %w", err)
+	}
+	// O_EXCL: two servers starting at once must not each write a key.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return loadKey(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create link key: %w", err)
+	}
+	_, err = f.WriteString(hex.EncodeToString(key) + "\n")
+	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
+		return nil, fmt.Errorf("write link key: %w", err)
+	}
+	return key, nil
+}
