@@ -90,8 +90,8 @@ type Config struct {
 	SecureCookies bool
 	// KeyFile holds the key share links are derived from; beside the
 	// database unless set.
-	KeyFile string
-	DraftDays     int
+	KeyFile   string
+	DraftDays int
 	// DrainDelay is how long /healthz answers 503 before the listener
 	// closes, so a load balancer notices and sends no new requests.
 	DrainDelay time.Duration
