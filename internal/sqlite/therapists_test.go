@@ -483,7 +483,7 @@ func TestShareLinkStore(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, &tandem.ShareLink{
 			ID: open.ID, TherapistID: ana.ID, QuizID: "weighted-sleep", Label: "J.D.", SharesAnswers: true,
-			CreatedAt: therapistsClock, TherapistName: "Ana Silva",
+			CreatedAt: therapistsClock, TherapistName: "Ana Silva", TokenHash: tandem.HashToken(token),
 		}, got)
 		assert.True(t, got.ExpiresAt.IsZero())
 		assert.True(t, got.RevokedAt.IsZero())
