@@ -56,6 +56,24 @@ CREATE TABLE shares (
 
 CREATE INDEX shares_person ON shares (person_id) WHERE person_id IS NOT NULL;
 
+-- Every consent and every stop, as they happened: shares holds only the
+-- state in force.
+CREATE TABLE share_events (
+    share_id INTEGER NOT NULL REFERENCES shares (id) ON DELETE CASCADE,
+    at       TEXT NOT NULL,
+    event    TEXT NOT NULL CHECK (event IN ('consented', 'stopped')),
+    wording  TEXT                     -- the consent text's version, for 'consented'
+) STRICT;
+
+CREATE INDEX share_events_share ON share_events (share_id, at);
+
+-- The share an attempt was started for: through the link, or from the
+-- person's page to share again. Other attempts of the same person stay
+-- private, whatever they share.
+ALTER TABLE attempts ADD COLUMN share_id INTEGER REFERENCES shares (id) ON DELETE SET NULL;
+
+CREATE INDEX attempts_share ON attempts (share_id) WHERE share_id IS NOT NULL;
+
 -- Every look by a therapist at a client's results: when and what, never
 -- the answers themselves. The client sees it too.
 CREATE TABLE access_log (

@@ -52,6 +52,17 @@ func (db *DB) QuizSourceHashes(ctx context.Context) ([]string, error) {
 // CreateAttempt starts an attempt at q, reachable by the token whose hash
 // is given. The quiz's source must have been saved with SaveQuizSource.
 func (db *DB) CreateAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte) (*tandem.Attempt, error) {
+	return db.createAttempt(ctx, q, tokenHash, sql.NullInt64{})
+}
+
+// CreateSharedAttempt starts an attempt as CreateAttempt does, for the
+// share with the id given: once completed by the share's person, while
+// the share is in force, its therapist sees it.
+func (db *DB) CreateSharedAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte, shareID int64) (*tandem.Attempt, error) {
+	return db.createAttempt(ctx, q, tokenHash, sql.NullInt64{Int64: shareID, Valid: true})
+}
+
+func (db *DB) createAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte, shareID sql.NullInt64) (*tandem.Attempt, error) {
 	now := db.Now().UTC().Truncate(time.Millisecond)
 	a := &tandem.Attempt{
 		QuizID: q.ID, QuizVersion: q.Version, QuizHash: q.Hash,
@@ -60,9 +71,9 @@ func (db *DB) CreateAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte)
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO attempts
-			(token_hash, quiz_id, quiz_version, quiz_hash, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			tokenHash, q.ID, q.Version, q.Hash, a.Status, formatTime(now), formatTime(now))
+			(token_hash, quiz_id, quiz_version, quiz_hash, status, created_at, updated_at, share_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			tokenHash, q.ID, q.Version, q.Hash, a.Status, formatTime(now), formatTime(now), shareID)
 		if err != nil {
 			return err
 		}

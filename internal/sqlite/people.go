@@ -104,8 +104,13 @@ func (db *DB) DeletePerson(ctx context.Context, personID int64, drafts ...[]byte
 	return db.deleteOne(ctx, `DELETE FROM people WHERE id = ?`, []any{personID}, func(tx *sql.Tx) error {
 		// The delete left the person's shares without a person; a share
 		// without one is always stopped.
+		now := db.now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO share_events (share_id, at, event)
+			SELECT id, ?, 'stopped' FROM shares WHERE person_id IS NULL AND stopped_at IS NULL`, now); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE shares SET stopped_at = ?
-			WHERE person_id IS NULL AND stopped_at IS NULL`, db.now()); err != nil {
+			WHERE person_id IS NULL AND stopped_at IS NULL`, now); err != nil {
 			return err
 		}
 		for _, h := range drafts {

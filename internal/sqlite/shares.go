@@ -139,15 +139,24 @@ func (db *DB) ConsentToShare(ctx context.Context, linkID int64, owner tandem.Own
 			return err
 		}
 		now := db.now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO shares (link_id, person_id, consented_at, wording)
+		res, err := tx.ExecContext(ctx, `INSERT INTO shares (link_id, person_id, consented_at, wording)
 			VALUES (?, ?, ?, ?)
 			ON CONFLICT (link_id, person_id) DO UPDATE
 				SET consented_at = excluded.consented_at, wording = excluded.wording, stopped_at = NULL
-				WHERE stopped_at IS NOT NULL`, linkID, c.PersonID, now, wording); err != nil {
+				WHERE stopped_at IS NOT NULL`, linkID, c.PersonID, now, wording)
+		if err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `SELECT id FROM shares WHERE link_id = ? AND person_id = ?`,
-			linkID, c.PersonID).Scan(&c.ShareID)
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM shares WHERE link_id = ? AND person_id = ?`,
+			linkID, c.PersonID).Scan(&c.ShareID); err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // a consent already in force: nothing happened
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO share_events (share_id, at, event, wording) VALUES (?, ?, 'consented', ?)`,
+			c.ShareID, now, wording)
+		return err
 	})
 	return c, err
 }
@@ -157,12 +166,21 @@ func (db *DB) ConsentToShare(ctx context.Context, linkID int64, owner tandem.Own
 // share that is not theirs.
 func (db *DB) StopSharing(ctx context.Context, personID, shareID int64) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE shares SET stopped_at = coalesce(stopped_at, ?)
-			WHERE id = ? AND person_id = ?`, db.now(), shareID, personID)
-		if err != nil {
+		var stopped sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT stopped_at FROM shares WHERE id = ? AND person_id = ?`,
+			shareID, personID).Scan(&stopped)
+		if errors.Is(err, sql.ErrNoRows) {
+			return tandem.Errorf(tandem.ENOTFOUND, "no such share")
+		}
+		if err != nil || stopped.Valid {
+			return err // already stopped: the first stop stands
+		}
+		now := db.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE shares SET stopped_at = ? WHERE id = ?`, now, shareID); err != nil {
 			return err
 		}
-		return mustAffect(res, "no such share")
+		_, err = tx.ExecContext(ctx, `INSERT INTO share_events (share_id, at, event) VALUES (?, ?, 'stopped')`, shareID, now)
+		return err
 	})
 }
 
@@ -185,11 +203,11 @@ const shareFrom = ` FROM shares s
 		ORDER BY x.completed_at DESC, x.id DESC LIMIT 1) `
 
 // sharedAttempt is the condition for an attempt x to be shared through
-// the share s of link l: the person's completed attempt of the link's
-// quiz, finished since the consent, while the consent is in force. It is
-// the one place that decides what a therapist may see.
-const sharedAttempt = `x.person_id = s.person_id AND s.stopped_at IS NULL AND x.quiz_id = l.quiz_id
-	AND x.status = 'completed' AND x.completed_at >= s.consented_at`
+// the share s of link l: started for that share, completed by its person,
+// finished since the consent in force, while it is in force. It is the
+// one place that decides what a therapist may see.
+const sharedAttempt = `x.share_id = s.id AND x.person_id = s.person_id AND s.stopped_at IS NULL
+	AND x.quiz_id = l.quiz_id AND x.status = 'completed' AND x.completed_at >= s.consented_at`
 
 func scanShare(row interface{ Scan(...any) error }) (*tandem.Share, error) {
 	var s tandem.Share

@@ -136,11 +136,24 @@ type therapistsAttempt struct {
 	result string
 }
 
-// start creates an attempt at q and saves its first page.
+// start creates a private attempt at q and saves its first page.
 func (d *therapistsDB) start(tb testing.TB, q *quiz.Quiz, answers scoring.Answers) therapistsAttempt {
 	tb.Helper()
+	return d.startFor(tb, q, answers, 0)
+}
+
+// startFor creates an attempt at q for the share (0: private) and saves
+// its first page.
+func (d *therapistsDB) startFor(tb testing.TB, q *quiz.Quiz, answers scoring.Answers, shareID int64) therapistsAttempt {
+	tb.Helper()
 	ctx := context.Background()
-	a, err := d.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
+	var a *tandem.Attempt
+	var err error
+	if shareID == 0 {
+		a, err = d.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
+	} else {
+		a, err = d.CreateSharedAttempt(ctx, q, tandem.HashToken(tandem.NewToken()), shareID)
+	}
 	require.NoError(tb, err)
 	first, _ := therapistsPages(q)
 	require.NoError(tb, d.SaveAnswers(ctx, a.ID, first, answers))
@@ -160,10 +173,17 @@ func (d *therapistsDB) complete(tb testing.TB, q *quiz.Quiz, a therapistsAttempt
 	return c
 }
 
-// take starts and completes an attempt at q for owner, now.
+// take starts and completes a private attempt at q for owner, now.
 func (d *therapistsDB) take(tb testing.TB, q *quiz.Quiz, answers scoring.Answers, owner tandem.Owner) (therapistsAttempt, tandem.Completion) {
 	tb.Helper()
-	a := d.start(tb, q, answers)
+	return d.takeFor(tb, q, answers, owner, 0)
+}
+
+// takeFor starts and completes an attempt at q for owner and the share
+// (0: private), now.
+func (d *therapistsDB) takeFor(tb testing.TB, q *quiz.Quiz, answers scoring.Answers, owner tandem.Owner, shareID int64) (therapistsAttempt, tandem.Completion) {
+	tb.Helper()
+	a := d.startFor(tb, q, answers, shareID)
 	return a, d.complete(tb, q, a, answers, owner)
 }
 
@@ -809,16 +829,18 @@ func TestTherapistView(t *testing.T) {
 	// P finishes an attempt before agreeing to share.
 	pFresh, p := therapistsOwner()
 	before, pc := db.take(t, db.quiz, therapistsRested, pFresh)
-	// Two more are started before the consent and finished in the other
-	// order, so "newest" cannot be mistaken for "highest id".
-	x := db.start(t, db.quiz, therapistsRested)
-	y := db.start(t, db.quiz, therapistsWired)
-	require.NotEqual(t, x.result, y.result)
 
 	t1 := db.at(therapistsClock.Add(time.Hour))
 	share := db.consent(t, link.ID, p)
 	require.Equal(t, pc.PersonID, share.PersonID)
+	// Two are started for the share and finished in the other order, so
+	// "newest" cannot be mistaken for "highest id"; one is taken privately
+	// in between.
+	x := db.startFor(t, db.quiz, therapistsRested, share.ShareID)
+	y := db.startFor(t, db.quiz, therapistsWired, share.ShareID)
+	require.NotEqual(t, x.result, y.result)
 	db.complete(t, db.quiz, y, therapistsWired, p) // at the very time of the consent
+	private, _ := db.take(t, db.quiz, therapistsWired, p)
 	t2 := db.at(therapistsClock.Add(2 * time.Hour))
 	db.complete(t, db.quiz, x, therapistsRested, p)
 	// Another quiz, and an unfinished attempt put in P's history behind
@@ -826,7 +848,7 @@ func TestTherapistView(t *testing.T) {
 	db.at(therapistsClock.Add(3 * time.Hour))
 	otherQuiz, _ := db.take(t, db.other, scoring.Answers{"o1": 3}, p)
 	// It even has a completion time, so that only its status keeps it out.
-	draft := db.start(t, db.quiz, therapistsWired)
+	draft := db.startFor(t, db.quiz, therapistsWired, share.ShareID)
 	_, err := raw.Exec(`UPDATE attempts SET person_id = ?, completed_at = ? WHERE id = ?`,
 		share.PersonID, "2027-01-11T12:00:00.000Z", draft.id)
 	require.NoError(t, err)
@@ -836,7 +858,7 @@ func TestTherapistView(t *testing.T) {
 	qFresh, q := therapistsOwner()
 	qShare := db.consent(t, link.ID, qFresh)
 	t4 := db.at(therapistsClock.Add(4 * time.Hour))
-	qa, _ := db.take(t, db.quiz, therapistsWired, q)
+	qa, _ := db.takeFor(t, db.quiz, therapistsWired, q, qShare.ShareID)
 	// R agrees and does nothing yet.
 	tr := db.at(therapistsClock.Add(150 * time.Minute))
 	rFresh, _ := therapistsOwner()
@@ -850,7 +872,7 @@ func TestTherapistView(t *testing.T) {
 		got, err := db.ListSharedAttempts(ctx, share.ShareID)
 		require.NoError(t, err)
 		assert.Equal(t, []int64{x.id, y.id}, therapistsIDs(got),
-			"newest first; not the one before consent, another quiz's, someone else's or an unfinished one")
+			"newest first; not the one before consent, the private one, another quiz's, someone else's or an unfinished one")
 		require.Len(t, got, 2)
 		assert.Equal(t, t2, got[0].CompletedAt)
 		assert.Equal(t, t1, got[1].CompletedAt)
@@ -866,7 +888,7 @@ func TestTherapistView(t *testing.T) {
 		}
 		mine, err := db.ListAttempts(ctx, share.PersonID)
 		require.NoError(t, err)
-		assert.ElementsMatch(t, []int64{before.id, x.id, y.id, otherQuiz.id}, therapistsIDs(mine),
+		assert.ElementsMatch(t, []int64{before.id, x.id, y.id, private.id, otherQuiz.id}, therapistsIDs(mine),
 			"the person's own history is all of them")
 
 		got, err = db.ListSharedAttempts(ctx, qShare.ShareID)
@@ -982,9 +1004,9 @@ func TestTherapistView(t *testing.T) {
 	t.Run("AfterStopSharing", func(t *testing.T) {
 		stopped := db.at(therapistsClock.Add(7 * time.Hour))
 		require.NoError(t, db.StopSharing(ctx, share.PersonID, share.ShareID))
-		// P finishes another attempt: it is not shared either.
+		// P finishes another attempt for the share: it is not shared either.
 		db.at(therapistsClock.Add(8 * time.Hour))
-		db.take(t, db.quiz, therapistsRested, p)
+		db.takeFor(t, db.quiz, therapistsRested, p, share.ShareID)
 
 		got, err := db.ListSharedAttempts(ctx, share.ShareID)
 		require.NoError(t, err)
@@ -1002,10 +1024,11 @@ func TestTherapistView(t *testing.T) {
 		assert.ElementsMatch(t, []int64{qShare.ShareID, rShare.ShareID, share.ShareID}, therapistsShareIDs(clients),
 			"a client who stopped is still listed")
 
-		// Sharing with Ben goes on, and now includes the new attempt.
+		// Sharing with Ben goes on, and includes what P takes for him.
+		ben1, _ := db.takeFor(t, db.quiz, therapistsRested, p, bShare.ShareID)
 		got, err = db.ListSharedAttempts(ctx, bShare.ShareID)
 		require.NoError(t, err)
-		assert.Len(t, got, 1)
+		assert.Equal(t, []int64{ben1.id}, therapistsIDs(got))
 		// So does Q's with Ana.
 		got, err = db.ListSharedAttempts(ctx, qShare.ShareID)
 		require.NoError(t, err)
@@ -1027,8 +1050,8 @@ func TestDeletePerson_Shares(t *testing.T) {
 	qFresh, q := therapistsOwner()
 	qShare := db.consent(t, link.ID, qFresh)
 	db.at(therapistsClock.Add(time.Hour))
-	db.take(t, db.quiz, therapistsRested, p)
-	qa, _ := db.take(t, db.quiz, therapistsWired, q)
+	db.takeFor(t, db.quiz, therapistsRested, p, share.ShareID)
+	qa, _ := db.takeFor(t, db.quiz, therapistsWired, q, qShare.ShareID)
 	require.NoError(t, db.RecordAccess(ctx, tandem.AccessClient, share.ShareID))
 	stoppedEarlier := db.at(therapistsClock.Add(2 * time.Hour))
 	require.NoError(t, db.StopSharing(ctx, share.PersonID, earlier.ShareID))
@@ -1100,7 +1123,7 @@ func TestTherapistStore_DeleteTherapist(t *testing.T) {
 	s2 := db.consent(t, l2.ID, qFresh)
 	sb := db.consent(t, bens.ID, p)
 	db.at(therapistsClock.Add(time.Hour))
-	db.take(t, db.quiz, therapistsRested, p)
+	db.takeFor(t, db.quiz, therapistsRested, p, sb.ShareID)
 	db.take(t, db.other, scoring.Answers{"o1": 2}, p)
 	require.NoError(t, db.RecordAccess(ctx, tandem.AccessList, s1.ShareID, s2.ShareID, sb.ShareID))
 	require.NoError(t, db.RecordAccess(ctx, tandem.AccessResult, s1.ShareID))
@@ -1299,4 +1322,45 @@ func TestAccessLog(t *testing.T) {
 		assert.Error(t, err, "an unknown kind of look")
 		assert.Equal(t, before, db.count(t, `SELECT count(*) FROM access_log`))
 	})
+}
+
+// TestShareEvents: every consent and every stop is kept as it happened,
+// with the consent text's version, while shares holds only what is in
+// force; a consent already in force adds nothing.
+func TestShareEvents(t *testing.T) {
+	db := therapistsOpen(t)
+	ctx := context.Background()
+	ana := db.therapist(t, "ana@example.com", "Ana")
+	link, _ := db.link(t, ana.ID, "A", time.Time{})
+	pFresh, p := therapistsOwner()
+	share := db.consent(t, link.ID, pFresh)
+	db.at(therapistsClock.Add(time.Minute))
+	again, err := db.ConsentToShare(ctx, link.ID, p, "v2")
+	require.NoError(t, err)
+	assert.Equal(t, share.ShareID, again.ShareID)
+	db.at(therapistsClock.Add(time.Hour))
+	require.NoError(t, db.StopSharing(ctx, share.PersonID, share.ShareID))
+	require.NoError(t, db.StopSharing(ctx, share.PersonID, share.ShareID), "stopping twice is no error")
+	db.at(therapistsClock.Add(2 * time.Hour))
+	_, err = db.ConsentToShare(ctx, link.ID, p, "v3")
+	require.NoError(t, err)
+	db.at(therapistsClock.Add(3 * time.Hour))
+	require.NoError(t, db.DeletePerson(ctx, share.PersonID))
+
+	rows, err := db.raw.Query(`SELECT at, event, coalesce(wording, '') FROM share_events WHERE share_id = ? ORDER BY rowid`, share.ShareID)
+	require.NoError(t, err)
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var at, event, wording string
+		require.NoError(t, rows.Scan(&at, &event, &wording))
+		got = append(got, at+" "+event+" "+wording)
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, []string{
+		"2027-01-11T09:00:00.000Z consented v1",
+		"2027-01-11T10:00:00.000Z stopped ",
+		"2027-01-11T11:00:00.000Z consented v3",
+		"2027-01-11T12:00:00.000Z stopped ",
+	}, got)
 }

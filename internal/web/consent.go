@@ -108,7 +108,36 @@ func (s *Server) handleShareConsent(w http.ResponseWriter, r *http.Request) erro
 	if c.NewPerson {
 		s.setPersonCookie(w, r, newToken)
 	}
-	return s.startAttempt(w, r, s.byID[l.QuizID])
+	return s.startAttempt(w, r, s.byID[l.QuizID], c.ShareID)
+}
+
+// handleShareRetake starts, from the person's page, another attempt to
+// share through one of their shares still in force. Attempts started any
+// other way stay private.
+func (s *Server) handleShareRetake(w http.ResponseWriter, r *http.Request) error {
+	_, p, err := s.loadPerson(r)
+	if err != nil {
+		return err
+	}
+	id, err := parseID(chi.URLParam(r, "share"))
+	if err != nil {
+		return err
+	}
+	shares, err := s.store.ListPersonShares(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	for _, sh := range shares {
+		if sh.ID != id {
+			continue
+		}
+		q, ok := s.byID[sh.Link.QuizID]
+		if !sh.Sharing() || !ok {
+			return errNotFound
+		}
+		return s.startAttempt(w, r, q, sh.ID)
+	}
+	return errNotFound
 }
 
 // handleStopSharing ends one of the person's consents, from their page.

@@ -84,7 +84,8 @@ func (s *Server) sharing(r *http.Request, token string, p *tandem.Person) (*view
 			row.QuizTitle = q.Title
 		}
 		if sh.Sharing() {
-			row.StopURL = personURL(token) + "/shares/" + formatID(sh.ID) + "/stop"
+			base := personURL(token) + "/shares/" + formatID(sh.ID)
+			row.StopURL, row.RetakeURL = base+"/stop", base+"/attempts"
 		} else {
 			row.Stopped = formatDate(ctx, sh.StoppedAt)
 		}

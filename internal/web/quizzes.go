@@ -53,14 +53,20 @@ func (s *Server) handleAttemptCreate(w http.ResponseWriter, r *http.Request) err
 	if !ok {
 		return errNotFound
 	}
-	return s.startAttempt(w, r, q)
+	return s.startAttempt(w, r, q, 0)
 }
 
-// startAttempt starts an attempt at q and sends the person to its first
-// page.
-func (s *Server) startAttempt(w http.ResponseWriter, r *http.Request, q *quiz.Quiz) error {
+// startAttempt starts an attempt at q, for the share with the id given
+// (0: private), and sends the person to its first page.
+func (s *Server) startAttempt(w http.ResponseWriter, r *http.Request, q *quiz.Quiz, shareID int64) error {
 	token := tandem.NewToken()
-	if _, err := s.store.CreateAttempt(r.Context(), q, tandem.HashToken(token)); err != nil {
+	var err error
+	if shareID != 0 {
+		_, err = s.store.CreateSharedAttempt(r.Context(), q, tandem.HashToken(token), shareID)
+	} else {
+		_, err = s.store.CreateAttempt(r.Context(), q, tandem.HashToken(token))
+	}
+	if err != nil {
 		return err
 	}
 	s.setDraftCookie(w, r, q.ID, token)

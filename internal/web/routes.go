@@ -52,6 +52,7 @@ func (s *Server) Handler() http.Handler {
 		r.With(writes).Post("/forget", s.wrap(s.handleForget))
 		r.With(writes).Post("/adopt", s.wrap(s.handleAdopt))
 		r.With(writes).Post("/shares/{share}/stop", s.wrap(s.handleStopSharing))
+		r.With(starts).Post("/shares/{share}/attempts", s.wrap(s.handleShareRetake))
 	})
 
 	// A therapist's link, as their client opens it.

@@ -33,6 +33,7 @@ type Store interface {
 	FindQuizSource(ctx context.Context, hash string) ([]byte, error)
 	QuizSourceHashes(ctx context.Context) ([]string, error)
 	CreateAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte) (*tandem.Attempt, error)
+	CreateSharedAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte, shareID int64) (*tandem.Attempt, error)
 	FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error)
 	SaveAnswers(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers) error
 	CompleteAttempt(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers,

@@ -109,7 +109,14 @@ func (w *tenantWorld) newTenant(tb testing.TB, n int) *tenant {
 	tn.me = w.cookie(tb, tn.client, "tandem_me")
 	require.NotEmpty(tb, tn.me, "consenting gives the client a personal page")
 
-	tn.results[0] = w.startAttempt(tb, tn.client)
+	// The second, for the therapist too, from the client's page; then one
+	// left unfinished, private.
+	r = w.send(tb, tn.client, http.MethodGet, "/me/"+tn.me, nil)
+	require.Equal(tb, http.StatusOK, r.status)
+	retake := attr(find(tb, find(tb, r.doc, byTestID("share")), byTestID("share-retake")).Parent, "action")
+	r = w.send(tb, tn.client, http.MethodPost, retake, nil)
+	require.Equal(tb, http.StatusSeeOther, r.status, r.body)
+	tn.results[0] = tenantAttemptToken(tb, r.location)
 	w.answer(tb, tn.client, tn.results[0], 4)
 	tn.draft = w.startAttempt(tb, tn.client)
 
@@ -125,7 +132,7 @@ func (w *tenantWorld) newTenant(tb testing.TB, n int) *tenant {
 		tn.attempts[i] = w.idOf(tb, `SELECT id FROM attempts WHERE token_hash = ?`, tandem.HashToken(token))
 		assert.Contains(tb, links, "/me/"+tn.me+"/attempts/"+formatTenantID(tn.attempts[i]))
 	}
-	stopAction := attr(find(tb, find(tb, r.doc, byTestID("share")), byTag("form")), "action")
+	stopAction := attr(find(tb, find(tb, r.doc, byTestID("share")), byTestID("stop")).Parent, "action")
 	tn.shareID = tenantIDIn(tb, stopAction, "/me/"+tn.me+"/shares/", "/stop")
 
 	r = w.send(tb, tn.therapist, http.MethodGet, "/therapist", nil)
@@ -534,6 +541,11 @@ func tenantRows() []tenantRow {
 			others: append(tenantKeyConfusion("/me/{me}/shares/{client}/stop", "{me}", "{result}", "{linktoken}"),
 				tenantReq{who: asOtherClient, path: "/me/{other.me}/shares/{client}/stop", status: nf,
 					missing: "/me/{other.me}/shares/{none}/stop"})},
+		{method: post, pattern: "/me/{me}/shares/{share}/attempts", changes: true,
+			owner: tenantReq{who: asOwnClient, path: "/me/{me}/shares/{client}/attempts", status: see, location: "/attempts/*"},
+			others: append(tenantKeyConfusion("/me/{me}/shares/{client}/attempts", "{me}", "{result}", "{linktoken}"),
+				tenantReq{who: asOtherClient, path: "/me/{other.me}/shares/{client}/attempts", status: nf,
+					missing: "/me/{other.me}/shares/{none}/attempts"})},
 
 		// A therapist's link, as a client opens it.
 		{method: get, pattern: "/share/{token}",

@@ -200,7 +200,7 @@ func TestTherapistFlow_ClientSharesTwice(t *testing.T) {
 	require.Len(t, shares, 1)
 	assert.Contains(t, text(shares[0]), thName)
 	assert.Equal(t, "/me/"+me+"/shares/"+strconv.FormatInt(shareID, 10)+"/stop",
-		attr(find(t, shares[0], byTag("form")), "action"))
+		attr(find(t, shares[0], byTestID("stop")).Parent, "action"))
 	looks := findAll(sharing, byTestID("access-row"))
 	assert.Equal(t, e.count(`SELECT count(*) FROM access_log WHERE share_id = ?`, shareID), len(looks))
 	require.NotEmpty(t, looks)
@@ -267,7 +267,7 @@ func TestTherapistFlow_ClientStopsSharing(t *testing.T) {
 	personal := client.get("/me/" + me)
 	require.Equal(t, http.StatusOK, personal.status)
 	share := find(t, find(t, personal.doc, byTestID("sharing")), byTestID("share"))
-	assert.Equal(t, stopPath, attr(find(t, share, byTag("form")), "action"))
+	assert.Equal(t, stopPath, attr(find(t, share, byTestID("stop")).Parent, "action"))
 	assert.Len(t, findAll(personal.doc, byTestID("access-row")), 3, "the three looks so far")
 
 	// Someone else's personal page cannot stop it.
@@ -1532,4 +1532,45 @@ func TestTherapistLinks_CopyAgain(t *testing.T) {
 	assert.Empty(t, findAll(dash.doc, byTestID("share-url-"+strconv.FormatInt(keptID, 10))), "a link another key made cannot be shown")
 	assert.NotContains(t, dash.body, kept)
 	assert.Equal(t, http.StatusOK, newThBrowser(other).get("/share/"+kept).status, "it still works")
+}
+
+// TestTherapistFlow_PrivateStaysPrivate: a client who shares still takes
+// the quiz privately when they choose to (declining on another link, or
+// from the quiz's own page): only attempts started through the link, or
+// with the "take it again for …" button, reach the therapist.
+func TestTherapistFlow_PrivateStaysPrivate(t *testing.T) {
+	e := newEnv(t)
+	q := spectrumOf(t)
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+	token, linkID := ana.newLink("AB", true)
+	client := newThBrowser(e)
+	shared := client.takeShared(token, keyPlan(q, 4, 3, nil))
+	private, _ := newPersonBrowser(e, client.c).take(keyPlan(q, 2, 3, nil))
+	shareID := thShareID(t, e, linkID)
+	clientPath := "/therapist/clients/" + strconv.FormatInt(shareID, 10)
+
+	page := ana.get(clientPath)
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Len(t, findAll(page.doc, byTestID("attempt")), 1, "the private attempt is not shared")
+	assert.Equal(t, http.StatusOK, ana.get(clientPath+"/attempts/"+strconv.FormatInt(attemptIDOf(e, shared), 10)).status)
+	assert.Equal(t, http.StatusNotFound, ana.get(clientPath+"/attempts/"+strconv.FormatInt(attemptIDOf(e, private), 10)).status)
+
+	// Taking it again for the therapist, from the personal page.
+	me := client.cookie(meCookie)
+	personal := client.get("/me/" + me)
+	retake := attr(find(t, find(t, personal.doc, byTestID("share")), byTestID("share-retake")).Parent, "action")
+	assert.Equal(t, "/me/"+me+"/shares/"+strconv.FormatInt(shareID, 10)+"/attempts", retake)
+	r := client.post(retake, nil)
+	require.Equal(t, http.StatusSeeOther, r.status, r.body)
+	again := strings.Split(r.location, "/")[2]
+	newPersonBrowser(e, client.c).finish(again, keyPlan(q, 3, 3, nil))
+	page = ana.get(clientPath)
+	assert.Len(t, findAll(page.doc, byTestID("attempt")), 2, "the retake for the therapist is shared")
+
+	// Once stopped, the button is gone and the route refuses.
+	require.Equal(t, http.StatusSeeOther, client.post("/me/"+me+"/shares/"+strconv.FormatInt(shareID, 10)+"/stop", nil).status)
+	personal = client.get("/me/" + me)
+	assert.Empty(t, findAll(personal.doc, byTestID("share-retake")))
+	assert.Equal(t, http.StatusNotFound, client.post(retake, nil).status)
 }

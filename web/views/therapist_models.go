@@ -137,6 +137,7 @@ type ShareRow struct {
 	SharesAnswers bool
 	Stopped       string // when sharing stopped; empty while sharing
 	StopURL       string // where the stop form posts, while sharing
+	RetakeURL     string // where the form that takes it again, to share, posts
 }
 
 // Crumb is a link back to where a page was reached from.
