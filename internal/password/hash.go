@@ -117,14 +117,15 @@ func (h *Hasher) Verify(ctx context.Context, pw, encoded string) (bool, error) {
 // does not match, and discards the result. Call it when no account has the
 // email given at sign-in, so that an unknown email takes as long as a
 // wrong password and response times do not tell which emails have
-// accounts. It returns early, doing nothing, if ctx ends while it waits for
-// a slot.
-func (h *Hasher) VerifyNothing(ctx context.Context, pw string) {
-	if h.acquire(ctx) != nil {
-		return
+// accounts. It returns ctx's error, having done nothing, if ctx ends while
+// it waits for a slot.
+func (h *Hasher) VerifyNothing(ctx context.Context, pw string) error {
+	if err := h.acquire(ctx); err != nil {
+		return err
 	}
 	defer h.release()
 	_, _ = argon2id.ComparePasswordAndHash(pw, h.dummy)
+	return nil
 }
 
 // NeedsRehash reports whether encoded was made with parameters other than

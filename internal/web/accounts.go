@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"net/mail"
 	"strconv"
@@ -202,7 +203,7 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, views.SignupView(v))
 		return nil
 	}
-	hash, err := s.hasher.Hash(ctx, f.password)
+	hash, err := s.hashPassword(ctx, f.password)
 	if err != nil {
 		return err
 	}
@@ -233,39 +234,83 @@ func (s *Server) handleLoginShow(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// hashWait is how long a request waits for a free password hasher before
+// it is told to try again (503): a flood of logins must not hold every
+// request of the site.
+const hashWait = 5 * time.Second
+
+// checkPassword tells whether pw is the password of the account with the
+// email address (t nil: no such account, checked against nothing in the
+// same time). Guessing is limited: a failure is counted, per account and
+// per client address, before the check starts, so that guesses sent at
+// once count too, and forgiven when the password is right. Past the
+// limits it answers 429 with Retry-After, without checking.
+func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, email string, t *tandem.Therapist, pw string) (bool, error) {
+	keys := []string{loginKeyAddress + clientAddr(r), loginKeyAccount + strings.ToLower(email)}
+	try, wait := s.logins.begin(keys...)
+	if wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return false, errTooManyLogins
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), hashWait)
+	defer cancel()
+	var ok bool
+	var err error
+	if t == nil {
+		err = s.hasher.VerifyNothing(ctx, pw)
+	} else {
+		ok, err = s.hasher.Verify(ctx, pw, t.PasswordHash)
+	}
+	if err != nil {
+		return false, hashError(err)
+	}
+	if ok {
+		s.logins.forgive(try)
+	}
+	return ok, nil
+}
+
+// hashPassword hashes a new password, waiting at most hashWait for a
+// free hasher.
+func (s *Server) hashPassword(ctx context.Context, pw string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, hashWait)
+	defer cancel()
+	hash, err := s.hasher.Hash(ctx, pw)
+	return hash, hashError(err)
+}
+
+// hashError makes running out of time for a hasher "try again" (503).
+func hashError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errors.Join(tandem.Errorf(tandem.EUNAVAILABLE, "busy"), err)
+	}
+	return err
+}
+
 // handleLogin answers an unknown address and a wrong password alike, in
-// the same time, and stops guessing: after too many failures for one
-// account or from one address, it answers 429 without checking.
+// the same time; checkPassword limits guessing.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	f, err := decodeAuthForm(r, "email", "password")
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	keys := []string{"ip:" + clientAddr(r), "account:" + strings.ToLower(f.email)}
-	if wait := s.logins.blocked(keys...); wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second).Seconds())))
-		return errTooManyLogins
-	}
 	t, err := s.store.FindTherapistByEmail(ctx, f.email)
-	ok := false
 	switch {
 	case isCode(err, tandem.ENOTFOUND):
-		s.hasher.VerifyNothing(ctx, f.password)
+		t = nil
 	case err != nil:
 		return err
-	default:
-		if ok, err = s.hasher.Verify(ctx, f.password, t.PasswordHash); err != nil {
-			return err
-		}
+	}
+	ok, err := s.checkPassword(w, r, f.email, t, f.password)
+	if err != nil {
+		return err
 	}
 	if !ok {
-		s.logins.fail(keys...)
 		s.render(w, r, http.StatusUnprocessableEntity, views.LoginView(views.AuthForm{
 			Email: f.email, Error: views.T(ctx, "login.wrong")}))
 		return nil
 	}
-	s.logins.reset(keys[1])
 	if err := s.startSession(ctx, t); err != nil {
 		return err
 	}
@@ -308,7 +353,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	t := therapist(r)
 	v := s.accountView(r)
 	v.Problems = map[string]string{}
-	ok, err := s.hasher.Verify(ctx, f.current, t.PasswordHash)
+	ok, err := s.checkPassword(w, r, t.Email, t, f.current)
 	if err != nil {
 		return err
 	}
@@ -322,7 +367,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 		s.render(w, r, http.StatusUnprocessableEntity, views.AccountView(v))
 		return nil
 	}
-	hash, err := s.hasher.Hash(ctx, f.password)
+	hash, err := s.hashPassword(ctx, f.password)
 	if err != nil {
 		return err
 	}
@@ -350,7 +395,7 @@ func (s *Server) handleAccountDelete(w http.ResponseWriter, r *http.Request) err
 	}
 	ctx := r.Context()
 	t := therapist(r)
-	ok, err := s.hasher.Verify(ctx, f.current, t.PasswordHash)
+	ok, err := s.checkPassword(w, r, t.Email, t, f.current)
 	if err != nil {
 		return err
 	}

@@ -72,6 +72,12 @@ type LoginLimits struct {
 // hour, thirty from one address (a clinic behind one connection).
 var DefaultLoginLimits = LoginLimits{Window: 15 * time.Minute, PerAccount: 10, PerAddress: 30}
 
+// Keys of the login limiter, by what they count.
+const (
+	loginKeyAddress = "ip:"
+	loginKeyAccount = "account:"
+)
+
 // loginLimiter remembers recent failed logins, by key, to stop password
 // guessing. It keeps each key's failure times within the window, at most
 // as many as its limit, so memory stays bounded by the keys in use.
@@ -97,7 +103,7 @@ func newLoginLimiter(l LoginLimits) *loginLimiter {
 }
 
 func (l *loginLimiter) limit(key string) int {
-	if strings.HasPrefix(key, "ip:") {
+	if strings.HasPrefix(key, loginKeyAddress) {
 		return l.limits.PerAddress
 	}
 	return l.limits.PerAccount
@@ -117,23 +123,16 @@ func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
 	return times
 }
 
-// blocked returns how long to wait before any of keys may try again, or 0.
-func (l *loginLimiter) blocked(keys ...string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	var wait time.Duration
-	for _, k := range keys {
-		times := l.recent(k, now)
-		if len(times) >= l.limit(k) {
-			wait = max(wait, l.limits.Window-now.Sub(times[0]))
-		}
-	}
-	return wait
+// loginTry is a failure counted in advance, for forgive.
+type loginTry struct {
+	keys []string
+	at   time.Time
 }
 
-// fail records a failed login against every key.
-func (l *loginLimiter) fail(keys ...string) {
+// begin counts a failure against every key before a password is checked,
+// so that guesses sent at the same moment are all counted. When any key
+// is already at its limit it counts nothing and returns how long to wait.
+func (l *loginLimiter) begin(keys ...string) (loginTry, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -143,18 +142,37 @@ func (l *loginLimiter) fail(keys ...string) {
 		}
 		l.sweep = now
 	}
+	var wait time.Duration
 	for _, k := range keys {
-		times := append(l.recent(k, now), now)
-		if n := l.limit(k); len(times) > n {
-			times = times[len(times)-n:]
+		if times := l.recent(k, now); len(times) >= l.limit(k) {
+			wait = max(wait, l.limits.Window-now.Sub(times[0]))
 		}
-		l.failures[k] = times
 	}
+	if wait > 0 {
+		return loginTry{}, wait
+	}
+	for _, k := range keys {
+		l.failures[k] = append(l.failures[k], now)
+	}
+	return loginTry{keys: keys, at: now}, 0
 }
 
-// reset forgets key's failures: its owner just logged in.
-func (l *loginLimiter) reset(key string) {
+// forgive takes back a failure begin counted: the password was right.
+// The account starts afresh; the address keeps its other failures.
+func (l *loginLimiter) forgive(try loginTry) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.failures, key)
+	for _, k := range try.keys {
+		if strings.HasPrefix(k, loginKeyAccount) {
+			delete(l.failures, k)
+			continue
+		}
+		times := l.failures[k]
+		for i := len(times) - 1; i >= 0; i-- {
+			if times[i].Equal(try.at) {
+				l.failures[k] = append(times[:i:i], times[i+1:]...)
+				break
+			}
+		}
+	}
 }

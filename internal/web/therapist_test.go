@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -1573,4 +1574,39 @@ func TestTherapistFlow_PrivateStaysPrivate(t *testing.T) {
 	personal = client.get("/me/" + me)
 	assert.Empty(t, findAll(personal.doc, byTestID("share-retake")))
 	assert.Equal(t, http.StatusNotFound, client.post(retake, nil).status)
+}
+
+// TestTherapistAccount_ConcurrentGuesses: guesses sent at the same moment
+// are each counted before they are checked, so a burst cannot try more
+// passwords than the limit allows; the current password, asked again to
+// change it or delete the account, is limited the same way.
+func TestTherapistAccount_ConcurrentGuesses(t *testing.T) {
+	e := newEnvConfig(t, filepath.Join(t.TempDir(), "t.db"), web.Config{LoginLimits: web.LoginLimits{PerAccount: 5, PerAddress: 100}})
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+
+	const burst = 20
+	codes := make(chan int, burst)
+	var wg sync.WaitGroup
+	for range burst {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- newThBrowser(e).login(thEmail, "wrong password, guess").status
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	count := map[int]int{}
+	for c := range codes {
+		count[c]++
+	}
+	assert.Equal(t, map[int]int{http.StatusUnprocessableEntity: 5, http.StatusTooManyRequests: burst - 5}, count,
+		"only the limit's worth of guesses is checked")
+
+	// The owner, logged in before, guesses their own current password:
+	// the account is at its limit, so it is refused without checking.
+	r := ana.post("/therapist/account/password", url.Values{"current": {"another guess here"}, "password": {"a brand new passphrase"}})
+	assert.Equal(t, http.StatusTooManyRequests, r.status)
+	assert.NotEmpty(t, r.header.Get("Retry-After"))
 }
