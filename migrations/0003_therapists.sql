@@ -75,12 +75,17 @@ ALTER TABLE attempts ADD COLUMN share_id INTEGER REFERENCES shares (id) ON DELET
 CREATE INDEX attempts_share ON attempts (share_id) WHERE share_id IS NOT NULL;
 
 -- Every look by a therapist at a client's results: when and what, never
--- the answers themselves. The client sees it too.
+-- the answers themselves. The client sees it too, and keeps it when the
+-- therapist deletes their account: the row then keeps the person and the
+-- therapist's name, and loses the share.
 CREATE TABLE access_log (
-    id        INTEGER PRIMARY KEY,
-    share_id  INTEGER NOT NULL REFERENCES shares (id) ON DELETE CASCADE,
-    viewed_at TEXT NOT NULL,
-    what      TEXT NOT NULL CHECK (what IN ('list', 'client', 'result', 'compare', 'export'))
+    id             INTEGER PRIMARY KEY,
+    share_id       INTEGER REFERENCES shares (id) ON DELETE SET NULL,
+    person_id      INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    therapist_name TEXT NOT NULL,
+    viewed_at      TEXT NOT NULL,
+    what           TEXT NOT NULL CHECK (what IN ('list', 'client', 'result', 'compare', 'export'))
 ) STRICT;
 
-CREATE INDEX access_log_share ON access_log (share_id, viewed_at);
+CREATE INDEX access_log_share ON access_log (share_id, viewed_at) WHERE share_id IS NOT NULL;
+CREATE INDEX access_log_person ON access_log (person_id, viewed_at);

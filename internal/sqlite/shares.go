@@ -191,7 +191,7 @@ func (db *DB) StopSharing(ctx context.Context, personID, shareID int64) error {
 const shareColumns = `s.id, s.person_id, s.consented_at, s.wording, s.stopped_at, ` + linkColumns + `,
 	(SELECT count(*) FROM attempts x WHERE ` + sharedAttempt + `),
 	max(s.consented_at, coalesce((SELECT max(x.completed_at) FROM attempts x WHERE ` + sharedAttempt + `), ''))
-		AS last_activity,
+		AS last_activity, ` + clientNumber + `,
 	a.quiz_id, a.quiz_hash, a.result_id`
 
 // shareFrom joins a share with its link, therapist and newest shared
@@ -216,7 +216,7 @@ func scanShare(row interface{ Scan(...any) error }) (*tandem.Share, error) {
 	var stopped, quizID, quizHash, resultID sql.NullString
 	ls := linkScan{l: &s.Link}
 	dest := append([]any{&s.ID, &person, &consented, &s.Wording, &stopped}, ls.dest()...)
-	dest = append(dest, &s.Attempts, &last, &quizID, &quizHash, &resultID)
+	dest = append(dest, &s.Attempts, &last, &s.Number, &s.Of, &quizID, &quizHash, &resultID)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -293,8 +293,14 @@ func (db *DB) RecordAccess(ctx context.Context, what string, shareIDs ...int64) 
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		for _, id := range shareIDs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO access_log (share_id, viewed_at, what) VALUES (?, ?, ?)`,
-				id, now, what); err != nil {
+			res, err := tx.ExecContext(ctx, `INSERT INTO access_log (share_id, person_id, therapist_name, viewed_at, what)
+				SELECT s.id, s.person_id, t.display_name, ?, ? FROM shares s
+				JOIN share_links l ON l.id = s.link_id JOIN therapists t ON t.id = l.therapist_id
+				WHERE s.id = ? AND s.person_id IS NOT NULL`, now, what, id)
+			if err != nil {
+				return err
+			}
+			if err := mustAffect(res, "no such share"); err != nil {
 				return err
 			}
 		}
@@ -302,12 +308,13 @@ func (db *DB) RecordAccess(ctx context.Context, what string, shareIDs ...int64) 
 	})
 }
 
-// ListAccess returns the newest entries, at most limit, of the access log
-// of the shares matching the condition.
+// listAccess returns the newest entries, at most limit, of the access log
+// matching the condition, on the log (g) left joined with its share (s)
+// and link (l): a deleted therapist's looks have neither.
 func (db *DB) listAccess(ctx context.Context, where string, arg any, limit int) ([]tandem.Access, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT g.share_id, g.viewed_at, g.what, t.display_name, l.label
-		FROM access_log g JOIN shares s ON s.id = g.share_id JOIN share_links l ON l.id = s.link_id
-		JOIN therapists t ON t.id = l.therapist_id
+	rows, err := db.read.QueryContext(ctx, `SELECT coalesce(g.share_id, 0), g.viewed_at, g.what, g.therapist_name,
+			coalesce(l.label, ''), `+clientNumber+`
+		FROM access_log g LEFT JOIN shares s ON s.id = g.share_id LEFT JOIN share_links l ON l.id = s.link_id
 		WHERE `+where+` ORDER BY g.viewed_at DESC, g.id DESC LIMIT ?`, arg, limit)
 	if err != nil {
 		return nil, err
@@ -317,7 +324,7 @@ func (db *DB) listAccess(ctx context.Context, where string, arg any, limit int) 
 	for rows.Next() {
 		var a tandem.Access
 		var at string
-		if err := rows.Scan(&a.ShareID, &at, &a.What, &a.TherapistName, &a.Label); err != nil {
+		if err := rows.Scan(&a.ShareID, &at, &a.What, &a.TherapistName, &a.Label, &a.Number, &a.Of); err != nil {
 			return nil, err
 		}
 		if a.At, err = parseTime(at); err != nil {
@@ -340,10 +347,17 @@ func (db *DB) ListTherapistAccess(ctx context.Context, therapistID int64, limit 
 }
 
 // ListPersonAccess returns the newest looks, at most limit, by any
-// therapist at a person's shared results.
+// therapist at a person's shared results, also by therapists whose
+// account is gone.
 func (db *DB) ListPersonAccess(ctx context.Context, personID int64, limit int) ([]tandem.Access, error) {
-	return db.listAccess(ctx, `s.person_id = ?`, personID, limit)
+	return db.listAccess(ctx, `g.person_id = ?`, personID, limit)
 }
+
+// clientNumber is a share's number among its link's shares, in the order
+// they were given, and how many the link has: with a label, what names a
+// client to their therapist. A share gives 0, 0 when it is gone.
+const clientNumber = `coalesce((SELECT count(*) FROM shares s2 WHERE s2.link_id = s.link_id AND s2.id <= s.id), 0),
+	coalesce((SELECT count(*) FROM shares s2 WHERE s2.link_id = s.link_id), 0)`
 
 func mustAffect(res sql.Result, what string) error {
 	n, err := res.RowsAffected()

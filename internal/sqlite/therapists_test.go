@@ -1252,13 +1252,13 @@ func TestAccessLog(t *testing.T) {
 		require.NoError(t, db.RecordAccess(ctx, l.what, l.shares...))
 	}
 	anaP := func(m int, what string) tandem.Access {
-		return tandem.Access{ShareID: spa, At: at(m), What: what, TherapistName: "Ana Silva", Label: "P."}
+		return tandem.Access{ShareID: spa, At: at(m), What: what, TherapistName: "Ana Silva", Label: "P.", Number: 1, Of: 1}
 	}
 	anaQ := func(m int, what string) tandem.Access {
-		return tandem.Access{ShareID: sqa.ShareID, At: at(m), What: what, TherapistName: "Ana Silva", Label: "Q."}
+		return tandem.Access{ShareID: sqa.ShareID, At: at(m), What: what, TherapistName: "Ana Silva", Label: "Q.", Number: 1, Of: 1}
 	}
 	benP := func(m int, what string) tandem.Access {
-		return tandem.Access{ShareID: spb.ShareID, At: at(m), What: what, TherapistName: "Ben Okafor", Label: "Pb"}
+		return tandem.Access{ShareID: spb.ShareID, At: at(m), What: what, TherapistName: "Ben Okafor", Label: "Pb", Number: 1, Of: 1}
 	}
 
 	tests := []struct {

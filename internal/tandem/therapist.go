@@ -1,6 +1,9 @@
 package tandem
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Therapist is an account that shares the quiz with clients by link and,
 // with each client's consent, follows their results.
@@ -69,6 +72,10 @@ type Share struct {
 	Wording     string    // version of the consent text the person agreed to
 	StoppedAt   time.Time // zero while sharing
 
+	// Number is the share's place among its link's, in the order they were
+	// given (from 1), and Of how many the link has: with the label, what
+	// names the client to the therapist.
+	Number, Of int
 	// Attempts is how many attempts are shared, and LastActivity the
 	// latest of the consent and their completion times.
 	Attempts     int
@@ -104,9 +111,21 @@ const (
 // Access is one look by a therapist at a client's results, without what
 // was seen.
 type Access struct {
-	ShareID       int64
+	ShareID       int64 // 0 once the therapist's account is deleted
 	At            time.Time
 	What          string
 	TherapistName string
-	Label         string // the link's private label, for the therapist's own log
+	// Label, Number and Of name the client, for the therapist's own log
+	// (see Share).
+	Label      string
+	Number, Of int
+}
+
+// ClientName names a client to their therapist: the link's label, with
+// the client's number when several people share through the link.
+func ClientName(label string, number, of int) string {
+	if of < 2 {
+		return label
+	}
+	return label + " · " + strconv.Itoa(number)
 }

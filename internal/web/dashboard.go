@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"net/http"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -17,8 +16,12 @@ import (
 
 func clientURL(id int64) string { return "/therapist/clients/" + formatID(id) }
 
-// maxAccessRows is how much of an access log a page shows.
-const maxAccessRows = 100
+// An access log page shows at most maxAccessRows rows, made of the newest
+// maxAccessRead looks (see accessRows).
+const (
+	maxAccessRows = 100
+	maxAccessRead = 2000
+)
 
 // handleDashboard lists the therapist's links, newest activity first, each
 // with the clients who share through it. ?quiz= keeps one quiz's. Showing
@@ -58,17 +61,20 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		g := group{view: views.LinkGroup{Link: s.linkRow(r, l)}, active: l.CreatedAt}
-		for i, c := range byLink[l.ID] { // most recently active first
+		for _, c := range byLink[l.ID] { // most recently active first
 			row := views.ClientRow{
-				Name: clientName(ctx, l.Label, i, len(byLink[l.ID])), URL: clientURL(c.ID),
+				Name: tandem.ClientName(l.Label, c.Number, c.Of), URL: clientURL(c.ID),
 				Since: formatDate(ctx, c.ConsentedAt), LastActivity: formatDate(ctx, c.LastActivity),
 				Attempts: c.Attempts, Sharing: c.Sharing(),
 			}
 			if !c.Sharing() {
 				row.Stopped = formatDate(ctx, c.StoppedAt)
 			} else if c.Latest != nil {
-				if q, err := s.quizForAttempt(ctx, &tandem.Attempt{QuizID: c.Latest.QuizID, QuizHash: c.Latest.QuizHash}); err == nil {
-					res, _ := q.ResultByID(c.Latest.ResultID)
+				q, err := s.quizForAttempt(ctx, &tandem.Attempt{QuizID: c.Latest.QuizID, QuizHash: c.Latest.QuizHash})
+				if err != nil {
+					return err
+				}
+				if res, ok := q.ResultByID(c.Latest.ResultID); ok {
 					row.Latest = res.Title
 					logged = append(logged, c.ID)
 				}
@@ -84,20 +90,20 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	for _, g := range groups {
 		v.Groups = append(v.Groups, g.view)
 	}
-	if err := s.store.RecordAccess(ctx, tandem.AccessList, logged...); err != nil {
+	if err := s.recordAccess(r, tandem.AccessList, logged...); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, views.DashboardView(v))
 	return nil
 }
 
-// clientName names the i-th (0-based) of n clients of a link: its label,
-// numbered when several people share through one link.
-func clientName(ctx context.Context, label string, i, n int) string {
-	if n < 2 {
-		return label
+// recordAccess logs a look at clients' results. A HEAD request (which the
+// router answers as a GET) shows nothing, so it is not a look.
+func (s *Server) recordAccess(r *http.Request, what string, shareIDs ...int64) error {
+	if isHead(r) {
+		return nil
 	}
-	return label + " · " + strconv.Itoa(n-i)
+	return s.store.RecordAccess(r.Context(), what, shareIDs...)
 }
 
 // loadClient returns the URL's client of the logged-in therapist and the
@@ -139,16 +145,13 @@ func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	base := clientURL(c.ID)
 	v := views.Client{
-		Name: c.Link.Label, QuizTitle: c.Link.QuizID, Since: formatDate(ctx, c.ConsentedAt),
+		Name: tandem.ClientName(c.Link.Label, c.Number, c.Of), QuizTitle: s.quizTitle(c.Link.QuizID), Since: formatDate(ctx, c.ConsentedAt),
 		SharesAnswers: c.Link.SharesAnswers, Sharing: c.Sharing(),
-	}
-	if q, ok := s.byID[c.Link.QuizID]; ok {
-		v.QuizTitle = q.Title
 	}
 	if !c.Sharing() {
 		v.Stopped = formatDate(ctx, c.StoppedAt)
 	} else {
-		if err := s.store.RecordAccess(ctx, tandem.AccessClient, c.ID); err != nil {
+		if err := s.recordAccess(r, tandem.AccessClient, c.ID); err != nil {
 			return err
 		}
 		for _, sa := range scored {
@@ -157,7 +160,7 @@ func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
 			v.Attempts = append(v.Attempts, views.HistoryRow{
 				Date: formatDate(ctx, a.CompletedAt), QuizTitle: q.Title, Version: a.QuizVersion,
 				ResultTitle: res.Title, URL: base + "/attempts/" + formatID(a.ID),
-				Flagged: len(flagTexts(ctx, q, a)) > 0,
+				Flagged: c.Link.SharesAnswers && len(flagTexts(ctx, q, a)) > 0,
 			})
 		}
 		v.Quizzes = s.trends(ctx, base, false, scored)
@@ -165,7 +168,7 @@ func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
 			v.Quizzes[i].Client = true
 		}
 	}
-	log, err := s.store.ListShareAccess(ctx, c.ID, maxAccessRows)
+	log, err := s.store.ListShareAccess(ctx, c.ID, maxAccessRead)
 	if err != nil {
 		return err
 	}
@@ -196,11 +199,14 @@ func (s *Server) handleClientResult(w http.ResponseWriter, r *http.Request) erro
 		if err != nil {
 			return err
 		}
-		if err := s.store.RecordAccess(r.Context(), tandem.AccessResult, c.ID); err != nil {
+		if err := s.recordAccess(r, tandem.AccessResult, c.ID); err != nil {
 			return err
 		}
 		v := s.resultView(r, ca)
-		v.Back = &views.Crumb{URL: clientURL(c.ID), Label: c.Link.Label}
+		v.Back = &views.Crumb{URL: clientURL(c.ID), Label: tandem.ClientName(c.Link.Label, c.Number, c.Of)}
+		if !c.Link.SharesAnswers {
+			v.Flags = nil // they come from the answers, which are not shared
+		}
 		if c.Link.SharesAnswers {
 			for _, it := range ca.quiz.Items() {
 				row := views.AnswerRow{Text: it.Text}
@@ -229,12 +235,15 @@ func (s *Server) handleClientCompare(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if err := s.store.RecordAccess(r.Context(), tandem.AccessCompare, c.ID); err != nil {
+	if err := s.recordAccess(r, tandem.AccessCompare, c.ID); err != nil {
 		return err
 	}
 	v := s.compareView(r.Context(), cmp, base, c.Link.SharesAnswers)
 	v.JSONURL, v.Therapist = "", true
-	v.BackLabel = views.T(r.Context(), "result.back", "Name", c.Link.Label)
+	v.BackLabel = views.T(r.Context(), "result.back", "Name", tandem.ClientName(c.Link.Label, c.Number, c.Of))
+	if !c.Link.SharesAnswers {
+		v.Before.Flags, v.After.Flags = nil, nil // they come from the answers
+	}
 	s.render(w, r, http.StatusOK, views.CompareView(v))
 	return nil
 }
@@ -267,7 +276,7 @@ func (s *Server) handleClientsExport(w http.ResponseWriter, r *http.Request) err
 		if len(scored) > 0 {
 			logged = append(logged, c.ID)
 		}
-		prefix := []string{formatID(c.ID), safeCell(c.Link.Label)}
+		prefix := []string{formatID(c.ID), safeCell(tandem.ClientName(c.Link.Label, c.Number, c.Of))}
 		for _, sa := range scored {
 			writeExportRows(cw, prefix, sa, c.Link.SharesAnswers)
 		}
@@ -276,7 +285,7 @@ func (s *Server) handleClientsExport(w http.ResponseWriter, r *http.Request) err
 	if err := cw.Error(); err != nil {
 		return err
 	}
-	if err := s.store.RecordAccess(ctx, tandem.AccessExport, logged...); err != nil {
+	if err := s.recordAccess(r, tandem.AccessExport, logged...); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -289,7 +298,7 @@ func (s *Server) handleClientsExport(w http.ResponseWriter, r *http.Request) err
 // results: the same log the clients see.
 func (s *Server) handleAccessLog(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	log, err := s.store.ListTherapistAccess(ctx, therapist(r).ID, maxAccessRows)
+	log, err := s.store.ListTherapistAccess(ctx, therapist(r).ID, maxAccessRead)
 	if err != nil {
 		return err
 	}
@@ -306,15 +315,30 @@ var accessMessages = map[string]string{
 	tandem.AccessExport:  "access.kind.export",
 }
 
-// accessRows describes log entries; withLabel names the client (for the
-// therapist), otherwise the therapist (for the client).
-func accessRows(ctx context.Context, log []tandem.Access, withLabel bool) []views.AccessRow {
-	rows := make([]views.AccessRow, 0, len(log))
-	for _, a := range log {
-		row := views.AccessRow{When: a.At.UTC().Format(views.T(ctx, "format.datetime")), What: views.T(ctx, accessMessages[a.What]),
-			Who: a.TherapistName}
-		if withLabel {
-			row.Who = a.Label
+// accessRows describes log entries, newest first; forTherapist names the
+// client (the therapist's view), otherwise the therapist (the client's).
+// Looks of one kind in a row, by the same therapist at the same client on
+// the same day, make one row with their count, so that a dashboard opened
+// many times stays one line.
+func accessRows(ctx context.Context, log []tandem.Access, forTherapist bool) []views.AccessRow {
+	var rows []views.AccessRow
+	var last tandem.Access
+	for i, a := range log {
+		same := i > 0 && a.What == last.What && a.ShareID == last.ShareID &&
+			a.TherapistName == last.TherapistName && a.At.UTC().YearDay() == last.At.UTC().YearDay() &&
+			a.At.UTC().Year() == last.At.UTC().Year()
+		last = a
+		if same && len(rows) > 0 {
+			rows[len(rows)-1].Count++
+			continue
+		}
+		if len(rows) == maxAccessRows {
+			break
+		}
+		row := views.AccessRow{When: a.At.UTC().Format(views.T(ctx, "format.datetime")),
+			What: views.T(ctx, accessMessages[a.What]), Who: a.TherapistName, Count: 1}
+		if forTherapist {
+			row.Who = tandem.ClientName(a.Label, a.Number, a.Of)
 			row.URL = clientURL(a.ShareID)
 		}
 		rows = append(rows, row)

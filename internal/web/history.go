@@ -65,24 +65,22 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 }
 
 // sharing describes what the person shares with therapists, and every
-// look those therapists took; nil when they never shared.
+// look those therapists took (also therapists who have since deleted
+// their account); nil when they never shared.
 func (s *Server) sharing(r *http.Request, token string, p *tandem.Person) (*views.Sharing, error) {
 	ctx := r.Context()
 	shares, err := s.store.ListPersonShares(ctx, p.ID)
-	if err != nil || len(shares) == 0 {
+	if err != nil {
 		return nil, err
 	}
-	log, err := s.store.ListPersonAccess(ctx, p.ID, maxAccessRows)
-	if err != nil {
+	log, err := s.store.ListPersonAccess(ctx, p.ID, maxAccessRead)
+	if err != nil || len(shares)+len(log) == 0 {
 		return nil, err
 	}
 	v := &views.Sharing{Access: accessRows(ctx, log, false), Stopped: r.URL.Query().Get("stopped") == "1"}
 	for _, sh := range shares {
-		row := views.ShareRow{Therapist: sh.Link.TherapistName, QuizTitle: sh.Link.QuizID,
+		row := views.ShareRow{Therapist: sh.Link.TherapistName, QuizTitle: s.quizTitle(sh.Link.QuizID),
 			Since: formatDate(ctx, sh.ConsentedAt), SharesAnswers: sh.Link.SharesAnswers}
-		if q, ok := s.byID[sh.Link.QuizID]; ok {
-			row.QuizTitle = q.Title
-		}
 		if sh.Sharing() {
 			base := personURL(token) + "/shares/" + formatID(sh.ID)
 			row.StopURL, row.RetakeURL = base+"/stop", base+"/attempts"

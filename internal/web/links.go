@@ -163,11 +163,8 @@ func (s *Server) handleLinkRevoke(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) linkRow(r *http.Request, l *tandem.ShareLink) views.LinkRow {
 	ctx := r.Context()
 	row := views.LinkRow{
-		ID: formatID(l.ID), Label: l.Label, QuizTitle: l.QuizID, Created: formatDate(ctx, l.CreatedAt),
+		ID: formatID(l.ID), Label: l.Label, QuizTitle: s.quizTitle(l.QuizID), Created: formatDate(ctx, l.CreatedAt),
 		SharesAnswers: l.SharesAnswers, Clients: l.Clients,
-	}
-	if q, ok := s.byID[l.QuizID]; ok {
-		row.QuizTitle = q.Title
 	}
 	switch l.State(s.now()) {
 	case tandem.LinkActive:

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -108,4 +109,26 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+type headKey struct{}
+
+// headAsGet answers HEAD as the GET of the same path, everywhere, also in
+// sub-routers (chi's GetHead sees a mounted router as handling every
+// method). The server sends no body for HEAD whatever the handler writes;
+// isHead tells handlers not to count it as someone seeing the page.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			r = r.WithContext(context.WithValue(r.Context(), headKey{}, true))
+			r.Method = http.MethodGet
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isHead reports whether the request came as a HEAD.
+func isHead(r *http.Request) bool {
+	head, _ := r.Context().Value(headKey{}).(bool)
+	return head
 }

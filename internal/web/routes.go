@@ -17,7 +17,7 @@ func (s *Server) Handler() http.Handler {
 	// Level 1: pages are small and made per request, so the CPU saved
 	// matters more than the last few bytes; static files come compressed.
 	r.Use(middleware.Compress(1, "text/html", "application/json", "text/csv"))
-	r.Use(s.crossOrigin, middleware.GetHead)
+	r.Use(s.crossOrigin, headAsGet)
 
 	r.Get("/healthz", s.handleHealth)
 	r.Get("/static/{file}", s.wrap(s.assets.serve))
@@ -91,7 +91,7 @@ func (s *Server) Handler() http.Handler {
 		// Replacing chi's handler loses its Allow header: say it here.
 		var allow []string
 		if r.Match(chi.NewRouteContext(), http.MethodGet, req.URL.Path) {
-			allow = append(allow, http.MethodGet, http.MethodHead) // GetHead serves HEAD as GET
+			allow = append(allow, http.MethodGet, http.MethodHead) // headAsGet serves HEAD as GET
 		}
 		if r.Match(chi.NewRouteContext(), http.MethodPost, req.URL.Path) {
 			allow = append(allow, http.MethodPost)

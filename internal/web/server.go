@@ -274,6 +274,15 @@ func (s *Server) quizForAttempt(ctx context.Context, a *tandem.Attempt) (*quiz.Q
 	return q, nil
 }
 
+// quizTitle is the title of the loaded quiz with the id, or the id when
+// it is no longer served.
+func (s *Server) quizTitle(id string) string {
+	if q, ok := s.byID[id]; ok {
+		return q.Title
+	}
+	return id
+}
+
 // errNotFound is the 404 for anything unknown, malformed or not yours.
 var errNotFound = tandem.Errorf(tandem.ENOTFOUND, "not found")
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -203,7 +204,20 @@ func TestTherapistFlow_ClientSharesTwice(t *testing.T) {
 	assert.Equal(t, "/me/"+me+"/shares/"+strconv.FormatInt(shareID, 10)+"/stop",
 		attr(find(t, shares[0], byTestID("stop")).Parent, "action"))
 	looks := findAll(sharing, byTestID("access-row"))
-	assert.Equal(t, e.count(`SELECT count(*) FROM access_log WHERE share_id = ?`, shareID), len(looks))
+	// One row per run of looks of one kind, newest first.
+	logged, err := e.raw().Query(`SELECT what FROM access_log WHERE share_id = ? ORDER BY viewed_at DESC, id DESC`, shareID)
+	require.NoError(t, err)
+	runs, previous := 0, ""
+	for logged.Next() {
+		var what string
+		require.NoError(t, logged.Scan(&what))
+		if what != previous {
+			runs++
+		}
+		previous = what
+	}
+	require.NoError(t, logged.Close())
+	assert.Equal(t, runs, len(looks))
 	require.NotEmpty(t, looks)
 	for _, l := range looks {
 		assert.Contains(t, text(l), thName)
@@ -805,9 +819,11 @@ func TestTherapistAccount_Delete(t *testing.T) {
 	r = ana.post("/therapist/account/delete", url.Values{"current": {thPassword}})
 	require.Equal(t, http.StatusSeeOther, r.status)
 	assert.Equal(t, "/deleted", r.location)
-	for _, table := range []string{"therapists", "share_links", "shares", "access_log", "sessions"} {
+	for _, table := range []string{"therapists", "share_links", "shares", "share_events", "sessions"} {
 		assert.Zero(t, e.count(`SELECT count(*) FROM `+table), table)
 	}
+	assert.Zero(t, e.count(`SELECT count(*) FROM access_log WHERE share_id IS NOT NULL`),
+		"the client's log of looks stays theirs, without the share")
 	assert.Equal(t, attempts, e.count(`SELECT count(*) FROM attempts`), "the client's results stay")
 
 	r = ana.get("/therapist")
@@ -818,8 +834,10 @@ func TestTherapistAccount_Delete(t *testing.T) {
 
 	personal := client.get("/me/" + me)
 	require.Equal(t, http.StatusOK, personal.status)
-	assert.Empty(t, findAll(personal.doc, byTestID("sharing")), "nothing is shared any more")
-	assert.NotContains(t, personal.body, thName)
+	sharing := find(t, personal.doc, byTestID("sharing"))
+	assert.Empty(t, findAll(sharing, byTestID("share")), "nothing is shared any more")
+	assert.NotEmpty(t, findAll(sharing, byTestID("access-row")), "but the client still sees who looked, and when")
+	assert.Contains(t, text(sharing), thName)
 	assert.Len(t, attemptLinks(t, personal), 2)
 }
 
@@ -1609,4 +1627,50 @@ func TestTherapistAccount_ConcurrentGuesses(t *testing.T) {
 	r := ana.post("/therapist/account/password", url.Values{"current": {"another guess here"}, "password": {"a brand new passphrase"}})
 	assert.Equal(t, http.StatusTooManyRequests, r.status)
 	assert.NotEmpty(t, r.header.Get("Retry-After"))
+}
+
+// TestTherapistClients_Numbered: two people who share through one link are
+// numbered in the order they agreed, and keep their numbers whoever was
+// active last; the client's page and the access log use the same names.
+// A HEAD request is no look at anyone's results.
+func TestTherapistClients_Numbered(t *testing.T) {
+	e := newEnv(t)
+	q := spectrumOf(t)
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+	token, _ := ana.newLink("Couple", false)
+	first, second := newThBrowser(e), newThBrowser(e)
+	first.takeShared(token, keyPlan(q, 4, 3, nil))
+	second.takeShared(token, keyPlan(q, 2, 3, nil))
+
+	names := func() map[string]string { // client URL -> name
+		t.Helper()
+		out := map[string]string{}
+		for _, c := range findAll(ana.get("/therapist").doc, byTestID("client")) {
+			a := find(t, c, byTag("a"))
+			out[attr(a, "href")] = text(a)
+		}
+		return out
+	}
+	before := names()
+	assert.ElementsMatch(t, []string{"Couple · 1", "Couple · 2"}, slices.Collect(maps.Values(before)))
+	first.takeShared(token, keyPlan(q, 3, 3, nil)) // the first is now the most recently active
+	assert.Equal(t, before, names(), "numbers do not move with activity")
+	for url, name := range before {
+		page := ana.get(url)
+		assert.Equal(t, name, text(find(t, page.doc, byTag("h1"))))
+		assert.Empty(t, findAll(page.doc, byAttr("class", "flag")), "no read-with-care flags: the link shares no answers")
+	}
+	logged := e.count(`SELECT count(*) FROM access_log`)
+	req, err := http.NewRequest(http.MethodHead, e.srv.URL+"/therapist", nil)
+	require.NoError(t, err)
+	res, err := ana.c.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Equal(t, logged, e.count(`SELECT count(*) FROM access_log`), "HEAD shows nothing, so logs nothing")
+	access := ana.get("/therapist/access")
+	for _, name := range before {
+		assert.Contains(t, text(access.doc), name)
+	}
 }

@@ -102,6 +102,7 @@ type AccessRow struct {
 	When, What string
 	Who        string // the therapist (for the client) or the client (for the therapist)
 	URL        string // the client's page, for the therapist
+	Count      int    // looks of this kind in a row, the newest at When
 }
 
 // AccessLog is the therapist's log of looks at clients' results.
