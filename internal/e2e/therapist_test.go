@@ -168,7 +168,9 @@ func TestTherapist(t *testing.T) {
 	// The therapist revokes the link: the client who shares keeps sharing,
 	// and the link tells anyone who opens it, kindly, that it has ended.
 	th.visit("/therapist")
-	th.clickAndLoad(`[data-testid=link-group] form[action$="/revoke"] button`)
+	th.clickAndLoad(`[data-testid=link-group] [data-testid=revoke]`)
+	layout(th, "revoke, asked")
+	th.clickAndLoad(`main form[action$="/revoke"] button[type=submit]`)
 	require.Equal(t, "/therapist?revoked=1", th.path())
 	assert.Equal(t, 1, th.count(`[data-testid=notice][role=status]`), "the revocation is announced")
 	assert.Equal(t, 1, th.count(`[data-testid=client]`), "the client still shares")

@@ -41,7 +41,9 @@ func (s *Server) newSessions(store scs.CtxStore) *scs.SessionManager {
 	sm.Cookie.Name = sessionCookie
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Secure = s.secureCookies || strings.HasPrefix(s.baseURL, "https://")
+	// One setting for every request; the server does not speak TLS
+	// itself, so r.TLS (which secure also looks at) is never set here.
+	sm.Cookie.Secure = s.alwaysSecure()
 	sm.Cookie.Persist = false
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.error(w, r, err) }
 	return sm

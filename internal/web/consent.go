@@ -63,6 +63,7 @@ func (s *Server) consentView(r *http.Request, l *tandem.ShareLink) views.Consent
 		QuizTitle:     q.Title,
 		Language:      q.Language,
 		SharesAnswers: l.SharesAnswers,
+		Spectrum:      q.Spectrum != nil,
 		Wording:       consentWording,
 		Action:        r.URL.Path,
 		PrivateURL:    "/quizzes/" + q.ID + "/attempts",

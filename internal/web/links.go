@@ -145,6 +145,34 @@ func validExpiry(days int) bool {
 	return false
 }
 
+// handleLinkRevokeConfirm asks before revoking one of the therapist's
+// links, which cannot be undone.
+func (s *Server) handleLinkRevokeConfirm(w http.ResponseWriter, r *http.Request) error {
+	id, err := parseID(chi.URLParam(r, "link"))
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	links, err := s.store.ListShareLinks(ctx, therapist(r).ID)
+	if err != nil {
+		return err
+	}
+	for _, l := range links {
+		if l.ID != id || l.State(s.now()) != tandem.LinkActive {
+			continue
+		}
+		s.render(w, r, http.StatusOK, views.ConfirmView(views.Confirm{
+			Title:     views.T(ctx, "links.revoke.title", "Label", l.Label),
+			Message:   views.T(ctx, "links.revoke.message"),
+			Action:    linkURL(l.ID) + "/revoke",
+			Button:    views.T(ctx, "links.revoke"),
+			CancelURL: "/therapist",
+		}))
+		return nil
+	}
+	return errNotFound
+}
+
 // handleLinkRevoke ends a link: no one new can start sharing through it.
 // Clients who already share keep sharing until they stop.
 func (s *Server) handleLinkRevoke(w http.ResponseWriter, r *http.Request) error {

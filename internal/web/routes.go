@@ -73,6 +73,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/", s.wrap(s.handleDashboard))
 			r.Get("/links/new", s.wrap(s.handleLinkNew))
 			r.With(starts).Post("/links", s.wrap(s.handleLinkCreate))
+			r.Get("/links/{link}/revoke", s.wrap(s.handleLinkRevokeConfirm))
 			r.With(writes).Post("/links/{link}/revoke", s.wrap(s.handleLinkRevoke))
 			r.Get("/clients/{client}", s.wrap(s.handleClient))
 			r.Get("/clients/{client}/attempts/{attempt}", s.wrap(s.handleClientResult))

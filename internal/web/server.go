@@ -250,7 +250,13 @@ func (s *Server) absoluteURL(r *http.Request, path string) string {
 // so, or people reach it over https, directly or through a proxy named by
 // BaseURL.
 func (s *Server) secure(r *http.Request) bool {
-	return s.secureCookies || r.TLS != nil || strings.HasPrefix(s.baseURL, "https://")
+	return s.alwaysSecure() || r.TLS != nil
+}
+
+// alwaysSecure reports whether cookies are Secure on every request: the
+// server is told so, or is reached over https through a proxy.
+func (s *Server) alwaysSecure() bool {
+	return s.secureCookies || strings.HasPrefix(s.baseURL, "https://")
 }
 
 // quizForAttempt returns the quiz an attempt was scored with: the loaded

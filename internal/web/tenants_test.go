@@ -139,7 +139,7 @@ func (w *tenantWorld) newTenant(tb testing.TB, n int) *tenant {
 	require.Equal(tb, http.StatusOK, r.status)
 	client := attr(find(tb, find(tb, r.doc, byTestID("client")), byTag("a")), "href")
 	assert.Equal(tb, tn.shareID, tenantIDIn(tb, client, "/therapist/clients/", ""), "the therapist's client is the client's share")
-	revoke := attr(find(tb, find(tb, r.doc, byTestID("link-group")), byTag("form")), "action")
+	revoke := attr(find(tb, find(tb, r.doc, byTestID("link-group")), byTestID("revoke")), "href")
 	tn.linkID = tenantIDIn(tb, revoke, "/therapist/links/", "/revoke")
 
 	tn.therapistID = w.idOf(tb, `SELECT id FROM therapists WHERE email = ?`, tn.email)
@@ -426,6 +426,11 @@ func tenantRows() []tenantRow {
 		{method: post, pattern: "/therapist/links", form: tenantLinkForm, changes: true,
 			owner:  tenantReq{who: asOwnTherapist, path: "/therapist/links", status: http.StatusCreated},
 			others: tenantNoSession("/therapist/links", post)},
+		{method: get, pattern: "/therapist/links/{link}/revoke",
+			owner: tenantReq{who: asOwnTherapist, path: "/therapist/links/{link}/revoke", status: ok, shows: []string{"{label}"}},
+			others: append(tenantNoSession("/therapist/links/{link}/revoke", get),
+				tenantReq{who: asOtherTherapist, path: "/therapist/links/{link}/revoke", status: nf,
+					missing: "/therapist/links/{none}/revoke"})},
 		{method: post, pattern: "/therapist/links/{link}/revoke", changes: true, alone: true,
 			owner: tenantReq{who: asOwnTherapist, path: "/therapist/links/{link}/revoke", status: see, location: "/therapist"},
 			others: append(tenantNoSession("/therapist/links/{link}/revoke", post),

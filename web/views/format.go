@@ -116,6 +116,14 @@ func invalid(problem string) templ.Attributes {
 	return templ.Attributes{"aria-invalid": "true"}
 }
 
+// count is 1 for a message that is there, 0 for none.
+func count(message string) int {
+	if message == "" {
+		return 0
+	}
+	return 1
+}
+
 // formTitle is a form page's title, which says first that something needs
 // attention when it does (problems > 0), as question pages do.
 func formTitle(ctx context.Context, title string, problems int) string {

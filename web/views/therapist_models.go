@@ -116,6 +116,7 @@ type Consent struct {
 	QuizTitle     string
 	Language      string
 	SharesAnswers bool
+	Spectrum      bool   // the quiz places people on a spectrum
 	Wording       string // version of the consent text, sent back with the form
 	Action        string // where the consent form posts
 	PrivateURL    string // where the start-privately form posts
