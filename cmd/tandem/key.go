@@ -34,23 +34,40 @@ func loadKey(path string) ([]byte, error) {
 	return key, nil
 }
 
+// newKey makes the key file whole or not at all: written to a temporary
+// file, synced, then linked into place, which fails if another server
+// made one meanwhile (then that one is read). A crash leaves no half key.
 func newKey(path string) ([]byte, error) {
 	key := make([]byte, keyBytes)
 	_, _ = rand.Read(key)
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("create link key folder: %w", err)
 	}
-	// O_EXCL: two servers starting at once must not each write a key.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.CreateTemp(dir, ".tandem-key-*")
+	if err != nil {
+		return nil, fmt.Errorf("create link key: %w", err)
+	}
+	defer os.Remove(f.Name())
+	_, err = f.WriteString(hex.EncodeToString(key) + "\n")
+	if err = errors.Join(err, f.Chmod(0o600), f.Sync(), f.Close()); err != nil {
+		return nil, fmt.Errorf("write link key: %w", err)
+	}
+	err = os.Link(f.Name(), path)
 	if errors.Is(err, fs.ErrExist) {
 		return loadKey(path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("create link key: %w", err)
+		return nil, fmt.Errorf("place link key: %w", err)
 	}
-	_, err = f.WriteString(hex.EncodeToString(key) + "\n")
-	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
-		return nil, fmt.Errorf("write link key: %w", err)
+	return key, syncDir(dir)
+}
+
+// syncDir makes a new directory entry durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
 	}
-	return key, nil
+	return errors.Join(d.Sync(), d.Close())
 }

@@ -47,3 +47,30 @@ func TestRun_KeyFile(t *testing.T) {
 	_, err = os.Stat(elsewhere)
 	assert.NoError(t, err, "where -key-file says")
 }
+
+// TestLoadKey_Concurrent: servers starting at once agree on one key, and
+// none sees a half-written file.
+func TestLoadKey_Concurrent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tandem.key")
+	keys := make(chan []byte, 8)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			k, err := loadKey(path)
+			keys <- k
+			errs <- err
+		}()
+	}
+	var first []byte
+	for range 8 {
+		require.NoError(t, <-errs)
+		k := <-keys
+		if first == nil {
+			first = k
+		}
+		assert.Equal(t, first, k)
+	}
+	entries, err := os.ReadDir(filepath.Dir(path))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary files left")
+}

@@ -107,12 +107,18 @@ func findAttempt(ctx context.Context, tx *sql.Tx, where string, args ...any) (*t
 		completed, result sql.NullString
 		position          sql.NullFloat64
 		person            sql.NullInt64
+		sharedWith        sql.NullString
 	)
 	err := tx.QueryRowContext(ctx, `SELECT id, quiz_id, quiz_version, quiz_hash, status, person_id,
-		created_at, updated_at, completed_at, result_id, position FROM attempts WHERE `+where, args...).
+		created_at, updated_at, completed_at, result_id, position,
+		(SELECT t.display_name FROM shares s JOIN share_links l ON l.id = s.link_id
+			JOIN therapists t ON t.id = l.therapist_id
+			WHERE s.id = attempts.share_id AND s.stopped_at IS NULL AND s.person_id IS NOT NULL)
+		FROM attempts WHERE `+where, args...).
 		Scan(&a.ID, &a.QuizID, &a.QuizVersion, &a.QuizHash, &a.Status, &person,
-			&created, &updated, &completed, &result, &position)
+			&created, &updated, &completed, &result, &position, &sharedWith)
 	a.PersonID = person.Int64
+	a.SharedWith = sharedWith.String
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tandem.Errorf(tandem.ENOTFOUND, "There is nothing at this address.")
 	}
@@ -266,7 +272,16 @@ func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, pageItems []
 				return err
 			}
 		}
-		if c.PersonID, c.NewPerson, err = db.resolveOwner(ctx, tx, owner); err != nil {
+		// An attempt taken for a share belongs to the person who agreed,
+		// whichever personal page the browser remembers now.
+		err = tx.QueryRowContext(ctx, `SELECT s.person_id FROM attempts a JOIN shares s ON s.id = a.share_id
+			WHERE a.id = ? AND s.person_id IS NOT NULL`, attemptID).Scan(&c.PersonID)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if c.PersonID, c.NewPerson, err = db.resolveOwner(ctx, tx, owner); err != nil {
+				return err
+			}
+		case err != nil:
 			return err
 		}
 		now := db.now()

@@ -284,8 +284,10 @@ func (db *DB) ListSharedAttempts(ctx context.Context, shareID int64) ([]*tandem.
 		ORDER BY x.completed_at DESC, x.id DESC`, shareID)
 }
 
-// RecordAccess adds to the access log that the share's therapist looked
-// at what (one of the tandem.Access* kinds).
+// RecordAccess adds to the access log that the shares' therapist looked
+// at what (one of the tandem.Access* kinds). A share whose person has
+// deleted everything, or that is gone, has nothing to look at and is
+// skipped.
 func (db *DB) RecordAccess(ctx context.Context, what string, shareIDs ...int64) error {
 	if len(shareIDs) == 0 {
 		return nil
@@ -293,14 +295,10 @@ func (db *DB) RecordAccess(ctx context.Context, what string, shareIDs ...int64) 
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		for _, id := range shareIDs {
-			res, err := tx.ExecContext(ctx, `INSERT INTO access_log (share_id, person_id, therapist_name, viewed_at, what)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO access_log (share_id, person_id, therapist_name, viewed_at, what)
 				SELECT s.id, s.person_id, t.display_name, ?, ? FROM shares s
 				JOIN share_links l ON l.id = s.link_id JOIN therapists t ON t.id = l.therapist_id
-				WHERE s.id = ? AND s.person_id IS NOT NULL`, now, what, id)
-			if err != nil {
-				return err
-			}
-			if err := mustAffect(res, "no such share"); err != nil {
+				WHERE s.id = ? AND s.person_id IS NOT NULL`, now, what, id); err != nil {
 				return err
 			}
 		}
@@ -309,12 +307,14 @@ func (db *DB) RecordAccess(ctx context.Context, what string, shareIDs ...int64) 
 }
 
 // listAccess returns the newest entries, at most limit, of the access log
-// matching the condition, on the log (g) left joined with its share (s)
-// and link (l): a deleted therapist's looks have neither.
-func (db *DB) listAccess(ctx context.Context, where string, arg any, limit int) ([]tandem.Access, error) {
+// matching the condition, on the log (g) joined (join: JOIN or LEFT JOIN)
+// with its share (s) and link (l). A deleted therapist's looks have
+// neither, so only the person's list needs the left join; the others go
+// through the shares' indexes.
+func (db *DB) listAccess(ctx context.Context, join, where string, arg any, limit int) ([]tandem.Access, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT coalesce(g.share_id, 0), g.viewed_at, g.what, g.therapist_name,
 			coalesce(l.label, ''), `+clientNumber+`
-		FROM access_log g LEFT JOIN shares s ON s.id = g.share_id LEFT JOIN share_links l ON l.id = s.link_id
+		FROM access_log g `+join+` shares s ON s.id = g.share_id `+join+` share_links l ON l.id = s.link_id
 		WHERE `+where+` ORDER BY g.viewed_at DESC, g.id DESC LIMIT ?`, arg, limit)
 	if err != nil {
 		return nil, err
@@ -337,20 +337,20 @@ func (db *DB) listAccess(ctx context.Context, where string, arg any, limit int) 
 
 // ListShareAccess returns the newest looks, at most limit, at one share.
 func (db *DB) ListShareAccess(ctx context.Context, shareID int64, limit int) ([]tandem.Access, error) {
-	return db.listAccess(ctx, `g.share_id = ?`, shareID, limit)
+	return db.listAccess(ctx, "JOIN", `g.share_id = ?`, shareID, limit)
 }
 
 // ListTherapistAccess returns a therapist's newest looks, at most limit,
 // at any of their clients.
 func (db *DB) ListTherapistAccess(ctx context.Context, therapistID int64, limit int) ([]tandem.Access, error) {
-	return db.listAccess(ctx, `l.therapist_id = ?`, therapistID, limit)
+	return db.listAccess(ctx, "JOIN", `l.therapist_id = ?`, therapistID, limit)
 }
 
 // ListPersonAccess returns the newest looks, at most limit, by any
 // therapist at a person's shared results, also by therapists whose
 // account is gone.
 func (db *DB) ListPersonAccess(ctx context.Context, personID int64, limit int) ([]tandem.Access, error) {
-	return db.listAccess(ctx, `g.person_id = ?`, personID, limit)
+	return db.listAccess(ctx, "LEFT JOIN", `g.person_id = ?`, personID, limit)
 }
 
 // clientNumber is a share's number among its link's shares, in the order

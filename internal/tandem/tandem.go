@@ -62,6 +62,9 @@ type Attempt struct {
 	QuizHash    string // hex SHA-256 of the quiz file it is scored with
 	Status      string
 	PersonID    int64 // whose history it belongs to; 0 while in progress
+	// SharedWith is the therapist who will see it, for an attempt taken
+	// for a share still in force; "" for a private one.
+	SharedWith  string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	CompletedAt time.Time // zero while in progress

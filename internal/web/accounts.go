@@ -246,9 +246,16 @@ const hashWait = 5 * time.Second
 // same time). Guessing is limited: a failure is counted, per account and
 // per client address, before the check starts, so that guesses sent at
 // once count too, and forgiven when the password is right. Past the
-// limits it answers 429 with Retry-After, without checking.
-func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, email string, t *tandem.Therapist, pw string) (bool, error) {
-	keys := []string{loginKeyAddress + clientAddr(r), loginKeyAccount + strings.ToLower(email)}
+// limits it answers 429 with Retry-After, without checking. A logged-in
+// therapist asked for their current password (inSession) is counted apart
+// from logins, so that strangers guessing at the login cannot lock the
+// owner out of changing it.
+func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, email string, t *tandem.Therapist, pw string, inSession bool) (bool, error) {
+	account := loginKeyAccount + strings.ToLower(email)
+	if inSession {
+		account = loginKeySession + formatID(t.ID)
+	}
+	keys := []string{loginKeyAddress + clientAddr(r), account}
 	try, wait := s.logins.begin(keys...)
 	if wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
@@ -263,11 +270,11 @@ func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, email str
 	} else {
 		ok, err = s.hasher.Verify(ctx, pw, t.PasswordHash)
 	}
+	if ok || err != nil { // right, or never checked (no hasher in time, or the client left)
+		s.logins.forgive(try)
+	}
 	if err != nil {
 		return false, hashError(err)
-	}
-	if ok {
-		s.logins.forgive(try)
 	}
 	return ok, nil
 }
@@ -281,9 +288,10 @@ func (s *Server) hashPassword(ctx context.Context, pw string) (string, error) {
 	return hash, hashError(err)
 }
 
-// hashError makes running out of time for a hasher "try again" (503).
+// hashError makes a hash that did not run, for want of time or because
+// the client left, "try again" (503) rather than a failure of ours.
 func hashError(err error) error {
-	if errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return errors.Join(tandem.Errorf(tandem.EUNAVAILABLE, "busy"), err)
 	}
 	return err
@@ -304,7 +312,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	ok, err := s.checkPassword(w, r, f.email, t, f.password)
+	ok, err := s.checkPassword(w, r, f.email, t, f.password, false)
 	if err != nil {
 		return err
 	}
@@ -355,7 +363,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	t := therapist(r)
 	v := s.accountView(r)
 	v.Problems = map[string]string{}
-	ok, err := s.checkPassword(w, r, t.Email, t, f.current)
+	ok, err := s.checkPassword(w, r, t.Email, t, f.current, true)
 	if err != nil {
 		return err
 	}
@@ -397,7 +405,7 @@ func (s *Server) handleAccountDelete(w http.ResponseWriter, r *http.Request) err
 	}
 	ctx := r.Context()
 	t := therapist(r)
-	ok, err := s.checkPassword(w, r, t.Email, t, f.current)
+	ok, err := s.checkPassword(w, r, t.Email, t, f.current, true)
 	if err != nil {
 		return err
 	}

@@ -245,6 +245,7 @@ func (s *Server) sectionView(r *http.Request, at *attemptAt, n int, sec quiz.Sec
 		QuizTitle: q.Title, Language: q.Language, Action: sectionURL(at.token, n),
 		SectionID: sec.ID, Title: sec.Title, Intro: sec.Intro,
 		Number: n, Total: len(q.Sections), Last: n == len(q.Sections),
+		SharedWith: at.attempt.SharedWith,
 	}
 	for i, it := range sec.Items {
 		v := views.ItemView{ID: it.ID, Number: number + i + 1, Text: it.Text, Optional: it.Optional}

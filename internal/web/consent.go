@@ -116,9 +116,15 @@ func (s *Server) handleShareConsent(w http.ResponseWriter, r *http.Request) erro
 // share through one of their shares still in force. Attempts started any
 // other way stay private.
 func (s *Server) handleShareRetake(w http.ResponseWriter, r *http.Request) error {
-	_, p, err := s.loadPerson(r)
+	token, p, err := s.loadPerson(r)
 	if err != nil {
 		return err
+	}
+	if _, remembered, ok := s.personFromCookie(r); !ok || remembered.ID != p.ID {
+		// Someone else's page, or one this browser has not taken as its
+		// own: the page asks first (see handleHistory).
+		http.Redirect(w, r, personURL(token), http.StatusSeeOther)
+		return nil
 	}
 	id, err := parseID(chi.URLParam(r, "share"))
 	if err != nil {

@@ -317,24 +317,26 @@ var accessMessages = map[string]string{
 
 // accessRows describes log entries, newest first; forTherapist names the
 // client (the therapist's view), otherwise the therapist (the client's).
-// Looks of one kind in a row, by the same therapist at the same client on
-// the same day, make one row with their count, so that a dashboard opened
-// many times stays one line.
+// All looks of one kind by one therapist at one client on one day make
+// one row, at the newest of them, with their count: a dashboard opened
+// many times a day stays one line per client.
 func accessRows(ctx context.Context, log []tandem.Access, forTherapist bool) []views.AccessRow {
+	type key struct {
+		day, what, therapist string
+		share                int64
+	}
 	var rows []views.AccessRow
-	var last tandem.Access
-	for i, a := range log {
-		same := i > 0 && a.What == last.What && a.ShareID == last.ShareID &&
-			a.TherapistName == last.TherapistName && a.At.UTC().YearDay() == last.At.UTC().YearDay() &&
-			a.At.UTC().Year() == last.At.UTC().Year()
-		last = a
-		if same && len(rows) > 0 {
-			rows[len(rows)-1].Count++
+	index := map[key]int{}
+	for _, a := range log {
+		k := key{a.At.UTC().Format(time.DateOnly), a.What, a.TherapistName, a.ShareID}
+		if i, ok := index[k]; ok {
+			rows[i].Count++
 			continue
 		}
 		if len(rows) == maxAccessRows {
-			break
+			continue // only counts of the rows shown still grow
 		}
+		index[k] = len(rows)
 		row := views.AccessRow{When: a.At.UTC().Format(views.T(ctx, "format.datetime")),
 			What: views.T(ctx, accessMessages[a.What]), Who: a.TherapistName, Count: 1}
 		if forTherapist {

@@ -59,6 +59,13 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 		s.setPersonCookie(w, r, token)
 	default:
 		h.AdoptURL, h.AdoptOther = base+"/adopt", ok
+		// Not this browser's page yet: nothing is taken for its therapists
+		// from here until it is.
+		if h.Sharing != nil {
+			for i := range h.Sharing.Shares {
+				h.Sharing.Shares[i].RetakeURL = ""
+			}
+		}
 	}
 	s.render(w, r, http.StatusOK, views.HistoryView(h))
 	return nil

@@ -75,7 +75,8 @@ var DefaultLoginLimits = LoginLimits{Window: 15 * time.Minute, PerAccount: 10, P
 // Keys of the login limiter, by what they count.
 const (
 	loginKeyAddress = "ip:"
-	loginKeyAccount = "account:"
+	loginKeyAccount = "account:" // logging in, by email address
+	loginKeySession = "session:" // the current password asked again, by account id
 )
 
 // loginLimiter remembers recent failed logins, by key, to stop password
@@ -157,13 +158,14 @@ func (l *loginLimiter) begin(keys ...string) (loginTry, time.Duration) {
 	return loginTry{keys: keys, at: now}, 0
 }
 
-// forgive takes back a failure begin counted: the password was right.
-// The account starts afresh; the address keeps its other failures.
+// forgive takes back a failure begin counted: the password was right, or
+// it was never checked. The account starts afresh; the address keeps its
+// other failures.
 func (l *loginLimiter) forgive(try loginTry) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, k := range try.keys {
-		if strings.HasPrefix(k, loginKeyAccount) {
+		if !strings.HasPrefix(k, loginKeyAddress) {
 			delete(l.failures, k)
 			continue
 		}

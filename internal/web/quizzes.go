@@ -79,24 +79,25 @@ func (s *Server) quizCard(r *http.Request, q *quiz.Quiz) views.QuizCard {
 		ID: q.ID, Title: q.Title, Summary: q.Summary, Language: q.Language,
 		Minutes: q.Minutes, Items: len(q.Items()), URL: "/quizzes/" + q.ID,
 	}
-	if token, ok := s.draft(r, q); ok {
-		card.ResumeURL = "/attempts/" + token
+	if token, with, ok := s.draft(r, q); ok {
+		card.ResumeURL, card.ResumeSharedWith = "/attempts/"+token, with
 	}
 	return card
 }
 
 // draft returns the token of this browser's unfinished attempt at q, when
-// there is one that still fits the quiz.
-func (s *Server) draft(r *http.Request, q *quiz.Quiz) (string, bool) {
+// there is one that still fits the quiz, and the therapist it is taken
+// for, if any.
+func (s *Server) draft(r *http.Request, q *quiz.Quiz) (string, string, bool) {
 	c, err := r.Cookie(draftCookie(q.ID))
 	if err != nil || !tandem.ValidToken(c.Value) {
-		return "", false
+		return "", "", false
 	}
 	a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(c.Value))
 	if err != nil || a.Completed() || a.QuizID != q.ID || a.QuizHash != q.Hash {
-		return "", false
+		return "", "", false
 	}
-	return c.Value, true
+	return c.Value, a.SharedWith, true
 }
 
 // draftCookie names the cookie that remembers an unfinished attempt at a

@@ -27,6 +27,7 @@ type QuizCard struct {
 	Minutes, Items     int
 	URL                string
 	ResumeURL          string // set when this browser has an unfinished attempt
+	ResumeSharedWith   string // the therapist that attempt is taken for, if any
 }
 
 // Intro is the quiz intro page.
@@ -52,6 +53,9 @@ type SectionPage struct {
 	Items     []ItemView
 	Problems  []ItemView // items with a problem, in page order
 	Last      bool
+	// SharedWith names the therapist who will see the result, when the
+	// attempt is taken for one.
+	SharedWith string
 }
 
 // ItemView is one question with its choices.
