@@ -1370,3 +1370,28 @@ func TestShareEvents(t *testing.T) {
 		"2027-01-11T12:00:00.000Z stopped ",
 	}, got)
 }
+
+// TestCompleteAttempt_SharedBelongsToTheSharer: an attempt taken for a
+// share joins the history of the person who agreed, even when the browser
+// that finishes it remembers someone else; a private one follows the
+// browser as before.
+func TestCompleteAttempt_SharedBelongsToTheSharer(t *testing.T) {
+	db := therapistsOpen(t)
+	ana := db.therapist(t, "ana@example.com", "Ana")
+	link, _ := db.link(t, ana.ID, "A", time.Time{})
+	pFresh, _ := therapistsOwner()
+	share := db.consent(t, link.ID, pFresh)
+	qFresh, q := therapistsOwner()
+	_, qc := db.take(t, db.quiz, therapistsRested, qFresh)
+
+	a := db.startFor(t, db.quiz, therapistsWired, share.ShareID)
+	c := db.complete(t, db.quiz, a, therapistsWired, q) // finished in Q's browser
+	assert.Equal(t, share.PersonID, c.PersonID)
+	assert.False(t, c.NewPerson)
+	shared, err := db.ListSharedAttempts(context.Background(), share.ShareID)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{a.id}, therapistsIDs(shared))
+
+	private := db.start(t, db.quiz, therapistsWired)
+	assert.Equal(t, qc.PersonID, db.complete(t, db.quiz, private, therapistsWired, q).PersonID)
+}
