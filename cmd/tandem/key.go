@@ -54,13 +54,27 @@ func newKey(path string) ([]byte, error) {
 		return nil, fmt.Errorf("write link key: %w", err)
 	}
 	err = os.Link(f.Name(), path)
-	if errors.Is(err, fs.ErrExist) {
+	switch {
+	case errors.Is(err, fs.ErrExist):
 		return loadKey(path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("place link key: %w", err)
+	case err != nil:
+		// A file system without hard links: create it in place instead.
+		return key, writeKey(path, key)
 	}
 	return key, syncDir(dir)
+}
+
+// writeKey creates the key file in place, failing if it exists.
+func writeKey(path string, key []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("create link key: %w", err)
+	}
+	_, err = f.WriteString(hex.EncodeToString(key) + "\n")
+	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
+		return fmt.Errorf("write link key: %w", err)
+	}
+	return nil
 }
 
 // syncDir makes a new directory entry durable.

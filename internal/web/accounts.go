@@ -270,11 +270,12 @@ func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, email str
 	} else {
 		ok, err = s.hasher.Verify(ctx, pw, t.PasswordHash)
 	}
-	if ok || err != nil { // right, or never checked (no hasher in time, or the client left)
-		s.logins.forgive(try)
-	}
-	if err != nil {
+	switch {
+	case err != nil: // never checked (no hasher in time, or the client left)
+		s.logins.undo(try)
 		return false, hashError(err)
+	case ok:
+		s.logins.forgive(try)
 	}
 	return ok, nil
 }

@@ -328,7 +328,10 @@ func accessRows(ctx context.Context, log []tandem.Access, forTherapist bool) []v
 	var rows []views.AccessRow
 	index := map[key]int{}
 	for _, a := range log {
-		k := key{a.At.UTC().Format(time.DateOnly), a.What, a.TherapistName, a.ShareID}
+		k := key{day: a.At.UTC().Format(time.DateOnly), what: a.What, therapist: a.TherapistName}
+		if forTherapist {
+			k.share = a.ShareID // the client's rows do not say which link
+		}
 		if i, ok := index[k]; ok {
 			rows[i].Count++
 			continue

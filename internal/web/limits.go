@@ -158,23 +158,37 @@ func (l *loginLimiter) begin(keys ...string) (loginTry, time.Duration) {
 	return loginTry{keys: keys, at: now}, 0
 }
 
-// forgive takes back a failure begin counted: the password was right, or
-// it was never checked. The account starts afresh; the address keeps its
-// other failures.
+// forgive forgets the failures of the try's account: its password was
+// right. The address keeps its other failures; only this try's goes.
 func (l *loginLimiter) forgive(try loginTry) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, k := range try.keys {
-		if !strings.HasPrefix(k, loginKeyAddress) {
+		if strings.HasPrefix(k, loginKeyAddress) {
+			l.remove(k, try.at)
+		} else {
 			delete(l.failures, k)
-			continue
 		}
-		times := l.failures[k]
-		for i := len(times) - 1; i >= 0; i-- {
-			if times[i].Equal(try.at) {
-				l.failures[k] = append(times[:i:i], times[i+1:]...)
-				break
-			}
+	}
+}
+
+// undo takes back the one failure begin counted for a try whose password
+// was never checked, and nothing else.
+func (l *loginLimiter) undo(try loginTry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range try.keys {
+		l.remove(k, try.at)
+	}
+}
+
+// remove drops one failure at the time given from key's.
+func (l *loginLimiter) remove(key string, at time.Time) {
+	times := l.failures[key]
+	for i := len(times) - 1; i >= 0; i-- {
+		if times[i].Equal(at) {
+			l.failures[key] = append(times[:i:i], times[i+1:]...)
+			return
 		}
 	}
 }

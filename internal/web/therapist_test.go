@@ -1724,7 +1724,9 @@ func TestTherapistFlow_SaysWhoWillSee(t *testing.T) {
 	page := client.get("/attempts/" + shared + "/1")
 	assert.Contains(t, text(find(t, page.doc, byTestID("shared-with"))), thName)
 	assert.Contains(t, text(find(t, client.get("/quizzes/"+spectrumQuiz).doc, byTestID("resume-shared"))), thName)
-	assert.Contains(t, text(find(t, client.get("/").doc, byTestID("resume-shared"))), thName)
+	home := text(find(t, client.get("/").doc, byTestID("resume-shared")))
+	assert.Contains(t, home, "your therapist")
+	assert.NotContains(t, home, thName, "the most public page does not name them")
 
 	private := newPersonBrowser(e, client.c).start()
 	page = client.get("/attempts/" + private + "/1")
