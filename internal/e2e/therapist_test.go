@@ -188,6 +188,19 @@ func TestTherapist(t *testing.T) {
 	assert.GreaterOrEqual(t, cl.count(`[data-testid=sharing] [data-testid=access-row]`), 4, "every look the therapist took")
 	assert.Contains(t, cl.text(`[data-testid=access-row]`), name, "each look names the therapist")
 	layout(cl, "personal page, sharing")
+
+	// Taking it a third time for the therapist, from that page, though
+	// the link is revoked: the pages say who will see it.
+	cl.clickAndLoad(`[data-testid=share-retake]`)
+	require.True(t, strings.HasSuffix(cl.path(), "/1"), "the retake starts the quiz, not %s", cl.path())
+	assert.Contains(t, cl.text(`[data-testid=shared-with]`), name, "the question pages name the therapist")
+	layout(cl, "question page, for the therapist")
+	cl.takeByClicks(2)
+	cl.resultPresent()
+	th.visit("/therapist")
+	assert.Contains(t, th.text(`[data-testid=client]`), "3 results")
+
+	cl.visit(me)
 	cl.clickAndLoad(`[data-testid=stop]`)
 	assert.Equal(t, me+"?stopped=1", cl.path())
 	assert.Equal(t, 1, cl.count(`[data-testid=sharing] [data-testid=notice][role=status]`), "stopping is announced")
