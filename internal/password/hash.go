@@ -11,8 +11,8 @@ import (
 
 // The argon2id parameters of every new hash: OWASP's first choice for
 // argon2id (19 MiB, two passes, one lane), with a 16-byte random salt and a
-// 32-byte key. Changing one makes NeedsRehash true for older hashes, so
-// they can be replaced on the next successful sign-in.
+// 32-byte key. Hashes keep their parameters, so older ones still verify
+// if these change.
 const (
 	ArgonMemoryKiB   = 19 * 1024
 	ArgonTime        = 2
@@ -126,14 +126,6 @@ func (h *Hasher) VerifyNothing(ctx context.Context, pw string) error {
 	defer h.release()
 	_, _ = argon2id.ComparePasswordAndHash(pw, h.dummy)
 	return nil
-}
-
-// NeedsRehash reports whether encoded was made with parameters other than
-// the current ones, or cannot be read at all, so that the caller can store
-// a fresh hash once a sign-in has shown the password.
-func (h *Hasher) NeedsRehash(encoded string) bool {
-	p, _, _, err := argon2id.DecodeHash(encoded)
-	return err != nil || *p != h.params
 }
 
 // acquire takes a slot, waiting until one is free or ctx ends. A ctx that

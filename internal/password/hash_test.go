@@ -79,7 +79,7 @@ func TestHasher_Verify(t *testing.T) {
 
 	t.Run("OtherParameters", func(t *testing.T) {
 		// A hash made with other parameters still verifies: they are read
-		// from the hash, which is what lets NeedsRehash upgrade it later.
+		// from the hash.
 		cheap, err := password.NewCheapHasher(1).Hash(ctx, testPassword)
 		require.NoError(t, err)
 		ok, err := h.Verify(ctx, testPassword, cheap)
@@ -119,20 +119,9 @@ func TestHasher_Verify(t *testing.T) {
 				ok, err := h.Verify(ctx, testPassword, tt.encoded)
 				assert.ErrorIs(t, err, password.ErrMalformedHash)
 				assert.False(t, ok)
-				assert.True(t, h.NeedsRehash(tt.encoded))
 			})
 		}
 	})
-}
-
-func TestHasher_NeedsRehash(t *testing.T) {
-	h := password.NewHasher(1)
-	assert.False(t, h.NeedsRehash(mustRealHash(t)), "current parameters")
-
-	cheap, err := password.NewCheapHasher(1).Hash(context.Background(), testPassword)
-	require.NoError(t, err)
-	assert.True(t, h.NeedsRehash(cheap), "other parameters")
-	assert.True(t, h.NeedsRehash("garbage"), "unreadable")
 }
 
 func TestHasher_VerifyNothing(t *testing.T) {

@@ -84,6 +84,9 @@ type Share struct {
 	Latest *LatestResult
 }
 
+// Name names the client to their therapist (see ClientName).
+func (s *Share) Name() string { return ClientName(s.Link.Label, s.Number, s.Of) }
+
 // Sharing reports whether the client still shares.
 func (s *Share) Sharing() bool { return s.StoppedAt.IsZero() && s.PersonID != 0 }
 

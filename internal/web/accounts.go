@@ -160,20 +160,20 @@ func validEmail(s string) bool {
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
-// passwordProblem is the catalogue id that explains why pw cannot be a
-// password, or "" when it can.
-func passwordProblem(pw string) string {
+// passwordProblem says why pw cannot be a password, or "" when it can.
+func passwordProblem(ctx context.Context, pw string) string {
+	id := "account.problem.invalid"
 	switch err := password.Check(pw); {
 	case err == nil:
 		return ""
 	case errors.Is(err, password.ErrTooShort):
-		return "account.problem.short"
+		id = "account.problem.short"
 	case errors.Is(err, password.ErrTooLong):
-		return "account.problem.long"
+		id = "account.problem.long"
 	case errors.Is(err, password.ErrCommon):
-		return "account.problem.common"
+		id = "account.problem.common"
 	}
-	return "account.problem.invalid"
+	return views.T(ctx, id, "Min", password.MinLength, "Max", password.MaxLength)
 }
 
 func (s *Server) handleSignupShow(w http.ResponseWriter, r *http.Request) error {
@@ -198,8 +198,8 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) error {
 	if f.name == "" || utf8.RuneCountInString(f.name) > maxName {
 		v.Problems["name"] = views.T(ctx, "account.problem.name", "Max", maxName)
 	}
-	if p := passwordProblem(f.password); p != "" {
-		v.Problems["password"] = views.T(ctx, p, "Min", password.MinLength, "Max", password.MaxLength)
+	if p := passwordProblem(ctx, f.password); p != "" {
+		v.Problems["password"] = p
 	}
 	if len(v.Problems) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, views.SignupView(v))
@@ -371,8 +371,8 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	if !ok {
 		v.Problems["current"] = views.T(ctx, "account.problem.current")
 	}
-	if p := passwordProblem(f.password); p != "" {
-		v.Problems["password"] = views.T(ctx, p, "Min", password.MinLength, "Max", password.MaxLength)
+	if p := passwordProblem(ctx, f.password); p != "" {
+		v.Problems["password"] = p
 	}
 	if len(v.Problems) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, views.AccountView(v))

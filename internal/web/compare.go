@@ -25,16 +25,7 @@ type comparison struct {
 
 // loadComparison compares two of the URL's person's attempts.
 func (s *Server) loadComparison(r *http.Request) (string, *comparison, error) {
-	token, p, err := s.loadPerson(r)
-	if err != nil {
-		return "", nil, err
-	}
-	ctx := r.Context()
-	attempts, err := s.store.ListAttempts(ctx, p.ID)
-	if err != nil {
-		return "", nil, err
-	}
-	scored, err := s.withQuizzes(ctx, attempts)
+	token, _, scored, err := s.personHistory(r)
 	if err != nil {
 		return "", nil, err
 	}
@@ -135,26 +126,35 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := s.compareView(r.Context(), c, personURL(token), true)
-	v.BackLabel = views.T(r.Context(), "compare.back")
+	v := s.compareView(r.Context(), c, personURL(token), nil)
 	s.render(w, r, http.StatusOK, views.CompareView(v))
 	return nil
 }
 
-// compareView shows a comparison from the page at base (a personal page
-// or a therapist's client page), with the answers that moved when
-// withAnswers.
-func (s *Server) compareView(ctx context.Context, c *comparison, base string, withAnswers bool) views.Compare {
+// compareView shows a comparison from the page at base: a personal page,
+// or a therapist's page of client (not nil). A therapist sees the answers
+// that moved, and the read-with-care flags that come from the answers,
+// only when the client shares answers.
+func (s *Server) compareView(ctx context.Context, c *comparison, base string, client *tandem.Share) views.Compare {
 	later := c.after.quiz
+	withAnswers := client == nil || client.Link.SharesAnswers
 	v := views.Compare{
 		QuizTitle: later.Title, Language: later.Language,
 		Before:      s.compareSide(ctx, c.before),
 		After:       s.compareSide(ctx, c.after),
 		SameVersion: c.result.SameVersion,
 		HistoryURL:  base,
+		BackLabel:   views.T(ctx, "compare.back"),
 		Answers:     withAnswers,
 		Action:      base + "/compare",
 		JSONURL:     base + "/compare.json?" + c.query(),
+	}
+	if client != nil {
+		v.Therapist, v.JSONURL = true, ""
+		v.BackLabel = views.T(ctx, "result.back", "Name", client.Name())
+	}
+	if !withAnswers {
+		v.Before.Flags, v.After.Flags = nil, nil
 	}
 	for _, o := range c.options {
 		res, _ := o.quiz.ResultByID(o.attempt.Outcome.Result)

@@ -63,7 +63,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 		g := group{view: views.LinkGroup{Link: s.linkRow(r, l)}, active: l.CreatedAt}
 		for _, c := range byLink[l.ID] { // most recently active first
 			row := views.ClientRow{
-				Name: tandem.ClientName(l.Label, c.Number, c.Of), URL: clientURL(c.ID),
+				Name: c.Name(), URL: clientURL(c.ID),
 				Since: formatDate(ctx, c.ConsentedAt), LastActivity: formatDate(ctx, c.LastActivity),
 				Attempts: c.Attempts, Sharing: c.Sharing(),
 			}
@@ -122,12 +122,28 @@ func (s *Server) loadClient(r *http.Request) (*tandem.Share, []scoredAttempt, er
 	if !c.Sharing() {
 		return c, nil, nil
 	}
-	attempts, err := s.store.ListSharedAttempts(ctx, c.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	scored, err := s.withQuizzes(ctx, attempts)
+	scored, err := s.sharedHistory(ctx, c.ID)
 	return c, scored, err
+}
+
+// loadSharingClient is loadClient for pages of results: a client who
+// stopped sharing has none to show.
+func (s *Server) loadSharingClient(r *http.Request) (*tandem.Share, []scoredAttempt, error) {
+	c, scored, err := s.loadClient(r)
+	if err == nil && !c.Sharing() {
+		err = errStoppedSharing(c)
+	}
+	return c, scored, err
+}
+
+// sharedHistory is what a share lets its therapist see: the attempts with
+// their quizzes, newest first.
+func (s *Server) sharedHistory(ctx context.Context, shareID int64) ([]scoredAttempt, error) {
+	attempts, err := s.store.ListSharedAttempts(ctx, shareID)
+	if err != nil {
+		return nil, err
+	}
+	return s.withQuizzes(ctx, attempts)
 }
 
 // errStoppedSharing is what a therapist sees of a client who stopped
@@ -145,7 +161,7 @@ func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	base := clientURL(c.ID)
 	v := views.Client{
-		Name: tandem.ClientName(c.Link.Label, c.Number, c.Of), QuizTitle: s.quizTitle(c.Link.QuizID), Since: formatDate(ctx, c.ConsentedAt),
+		Name: c.Name(), QuizTitle: s.quizTitle(c.Link.QuizID), Since: formatDate(ctx, c.ConsentedAt),
 		SharesAnswers: c.Link.SharesAnswers, Sharing: c.Sharing(),
 	}
 	if !c.Sharing() {
@@ -163,10 +179,7 @@ func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
 				Flagged: c.Link.SharesAnswers && len(flagTexts(ctx, q, a)) > 0,
 			})
 		}
-		v.Quizzes = s.trends(ctx, base, false, scored)
-		for i := range v.Quizzes {
-			v.Quizzes[i].Client = true
-		}
+		v.Quizzes = s.trends(ctx, base, true, scored)
 	}
 	log, err := s.store.ListShareAccess(ctx, c.ID, maxAccessRead)
 	if err != nil {
@@ -180,12 +193,9 @@ func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
 // handleClientResult shows one shared attempt as its result page, with
 // the answers when the link shares them.
 func (s *Server) handleClientResult(w http.ResponseWriter, r *http.Request) error {
-	c, scored, err := s.loadClient(r)
+	c, scored, err := s.loadSharingClient(r)
 	if err != nil {
 		return err
-	}
-	if !c.Sharing() {
-		return errStoppedSharing(c)
 	}
 	id, err := parseID(chi.URLParam(r, "attempt"))
 	if err != nil {
@@ -203,11 +213,10 @@ func (s *Server) handleClientResult(w http.ResponseWriter, r *http.Request) erro
 			return err
 		}
 		v := s.resultView(r, ca)
-		v.Back = &views.Crumb{URL: clientURL(c.ID), Label: tandem.ClientName(c.Link.Label, c.Number, c.Of)}
+		v.Back = &views.Crumb{URL: clientURL(c.ID), Label: c.Name()}
 		if !c.Link.SharesAnswers {
 			v.Flags = nil // they come from the answers, which are not shared
-		}
-		if c.Link.SharesAnswers {
+		} else {
 			for _, it := range ca.quiz.Items() {
 				row := views.AnswerRow{Text: it.Text}
 				if n, ok := sa.attempt.Answers[it.ID]; ok {
@@ -223,12 +232,9 @@ func (s *Server) handleClientResult(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) handleClientCompare(w http.ResponseWriter, r *http.Request) error {
-	c, scored, err := s.loadClient(r)
+	c, scored, err := s.loadSharingClient(r)
 	if err != nil {
 		return err
-	}
-	if !c.Sharing() {
-		return errStoppedSharing(c)
 	}
 	base := clientURL(c.ID)
 	cmp, err := compareAttempts(r, scored, errNothingToCompare(base, "compare.none.client", "client.back"))
@@ -238,12 +244,7 @@ func (s *Server) handleClientCompare(w http.ResponseWriter, r *http.Request) err
 	if err := s.recordAccess(r, tandem.AccessCompare, c.ID); err != nil {
 		return err
 	}
-	v := s.compareView(r.Context(), cmp, base, c.Link.SharesAnswers)
-	v.JSONURL, v.Therapist = "", true
-	v.BackLabel = views.T(r.Context(), "result.back", "Name", tandem.ClientName(c.Link.Label, c.Number, c.Of))
-	if !c.Link.SharesAnswers {
-		v.Before.Flags, v.After.Flags = nil, nil // they come from the answers
-	}
+	v := s.compareView(r.Context(), cmp, base, c)
 	s.render(w, r, http.StatusOK, views.CompareView(v))
 	return nil
 }
@@ -265,18 +266,14 @@ func (s *Server) handleClientsExport(w http.ResponseWriter, r *http.Request) err
 		if !c.Sharing() {
 			continue
 		}
-		attempts, err := s.store.ListSharedAttempts(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		scored, err := s.withQuizzes(ctx, attempts)
+		scored, err := s.sharedHistory(ctx, c.ID)
 		if err != nil {
 			return err
 		}
 		if len(scored) > 0 {
 			logged = append(logged, c.ID)
 		}
-		prefix := []string{formatID(c.ID), safeCell(tandem.ClientName(c.Link.Label, c.Number, c.Of))}
+		prefix := []string{formatID(c.ID), safeCell(c.Name())}
 		for _, sa := range scored {
 			writeExportRows(cw, prefix, sa, c.Link.SharesAnswers)
 		}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tandem-app/tandem/internal/tandem"
 )
 
 // exportJSON is everything Tandem holds about a person.
@@ -26,7 +28,7 @@ type exportAttemptJSON struct {
 // handleExportJSON downloads the person's whole history as JSON: every
 // attempt with its result, scores and answers.
 func (s *Server) handleExportJSON(w http.ResponseWriter, r *http.Request) error {
-	scored, err := s.personHistory(r)
+	_, _, scored, err := s.personHistory(r)
 	if err != nil {
 		return err
 	}
@@ -52,7 +54,7 @@ func (s *Server) handleExportJSON(w http.ResponseWriter, r *http.Request) error 
 // that it opens in any spreadsheet: the kind column says what the row is
 // (result, position, scale or answer).
 func (s *Server) handleExportCSV(w http.ResponseWriter, r *http.Request) error {
-	scored, err := s.personHistory(r)
+	_, _, scored, err := s.personHistory(r)
 	if err != nil {
 		return err
 	}
@@ -100,17 +102,19 @@ func writeExportRows(cw *csv.Writer, prefix []string, sa scoredAttempt, withAnsw
 	}
 }
 
-// personHistory is the URL's person's attempts with their quizzes.
-func (s *Server) personHistory(r *http.Request) ([]scoredAttempt, error) {
-	_, p, err := s.loadPerson(r)
+// personHistory is the URL's person, with their personal token and their
+// attempts with their quizzes, newest first.
+func (s *Server) personHistory(r *http.Request) (string, *tandem.Person, []scoredAttempt, error) {
+	token, p, err := s.loadPerson(r)
 	if err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
 	attempts, err := s.store.ListAttempts(r.Context(), p.ID)
 	if err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
-	return s.withQuizzes(r.Context(), attempts)
+	scored, err := s.withQuizzes(r.Context(), attempts)
+	return token, p, scored, err
 }
 
 func floatCell(f *float64) string {

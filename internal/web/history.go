@@ -18,19 +18,11 @@ import (
 // followed from another site: someone could send their own link so that
 // the reader's later results land in their history.
 func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
-	token, p, err := s.loadPerson(r)
+	token, p, scored, err := s.personHistory(r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	attempts, err := s.store.ListAttempts(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	scored, err := s.withQuizzes(ctx, attempts)
-	if err != nil {
-		return err
-	}
 	base := personURL(token)
 	h := views.History{
 		URL:        s.absoluteURL(r, base),
@@ -49,7 +41,7 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 			Flagged: len(scoring.Validity(q, a.Answers, a.Took())) > 0,
 		})
 	}
-	h.Quizzes = s.trends(ctx, base, true, scored)
+	h.Quizzes = s.trends(ctx, base, false, scored)
 	if h.Sharing, err = s.sharing(r, token, p); err != nil {
 		return err
 	}
@@ -131,9 +123,10 @@ func (s *Server) withQuizzes(ctx context.Context, attempts []*tandem.Attempt) ([
 
 // trends groups attempts (newest first) by quiz, most recently taken quiz
 // first, and draws each scale and the spectrum oldest to newest. Scales are
-// named as in the newest attempt's file. Compare links go below base (a
-// personal page or a client's page); retake offers to take the quiz again.
-func (s *Server) trends(ctx context.Context, base string, retake bool, scored []scoredAttempt) []views.QuizTrend {
+// named as in the newest attempt's file. Compare links go below base: a
+// personal page, which offers to take the quiz again, or a therapist's
+// page of a client (forTherapist), which speaks of the client.
+func (s *Server) trends(ctx context.Context, base string, forTherapist bool, scored []scoredAttempt) []views.QuizTrend {
 	var order []string
 	byQuiz := map[string][]scoredAttempt{}
 	for _, sa := range scored {
@@ -147,8 +140,8 @@ func (s *Server) trends(ctx context.Context, base string, retake bool, scored []
 	for _, id := range order {
 		group := byQuiz[id]
 		latest := group[0].quiz
-		t := views.QuizTrend{ID: id, Title: latest.Title, Language: latest.Language, Count: len(group)}
-		if retake {
+		t := views.QuizTrend{ID: id, Title: latest.Title, Language: latest.Language, Count: len(group), Client: forTherapist}
+		if !forTherapist {
 			t.RetakeURL = "/quizzes/" + id
 		}
 		if len(group) > 1 {

@@ -128,12 +128,12 @@ func (s *Server) handleLinkCreate(w http.ResponseWriter, r *http.Request) error 
 
 // linkToken derives a link's token again, when the server's key is the
 // one it was made with.
-func (s *Server) linkToken(l *tandem.ShareLink, hash []byte) (string, bool) {
+func (s *Server) linkToken(l *tandem.ShareLink) (string, bool) {
 	if len(l.Nonce) == 0 {
 		return "", false
 	}
 	token := tandem.DeriveToken(s.linkKey, l.Nonce)
-	return token, hmac.Equal(tandem.HashToken(token), hash)
+	return token, hmac.Equal(tandem.HashToken(token), l.TokenHash)
 }
 
 func validExpiry(days int) bool {
@@ -198,7 +198,7 @@ func (s *Server) linkRow(r *http.Request, l *tandem.ShareLink) views.LinkRow {
 	case tandem.LinkActive:
 		row.State = views.T(ctx, "links.state.active")
 		row.RevokeURL = linkURL(l.ID) + "/revoke"
-		if token, ok := s.linkToken(l, l.TokenHash); ok {
+		if token, ok := s.linkToken(l); ok {
 			row.URL = s.absoluteURL(r, shareURL(token))
 		}
 		if !l.ExpiresAt.IsZero() {
