@@ -27,12 +27,22 @@ type attemptAt struct {
 	quiz    *quiz.Quiz
 }
 
-// findByToken returns the URL's token and the attempt it opens. Malformed
-// and unknown tokens are both ENOTFOUND, so neither tells anything.
-func (s *Server) findByToken(r *http.Request) (string, *tandem.Attempt, error) {
-	token := chi.URLParam(r, "token")
+// urlToken is the secret token in the URL parameter name. A malformed one
+// is ENOTFOUND, as an unknown one is once looked up, so that neither tells
+// anything.
+func urlToken(r *http.Request, name string) (string, error) {
+	token := chi.URLParam(r, name)
 	if !tandem.ValidToken(token) {
-		return "", nil, errNotFound
+		return "", errNotFound
+	}
+	return token, nil
+}
+
+// findByToken returns the URL's token and the attempt it opens.
+func (s *Server) findByToken(r *http.Request) (string, *tandem.Attempt, error) {
+	token, err := urlToken(r, "token")
+	if err != nil {
+		return "", nil, err
 	}
 	a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(token))
 	return token, a, err

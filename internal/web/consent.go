@@ -15,13 +15,13 @@ import (
 // stored with the version the person read.
 const consentWording = "2026-11-22"
 
-// loadShareLink returns the link of the URL's token. Malformed and unknown
-// tokens are both ENOTFOUND; a link that was revoked or has expired, or
-// whose quiz is no longer offered, is a kind page saying so (410).
+// loadShareLink returns the link of the URL's token. A link whose quiz is
+// no longer offered is ENOTFOUND; one that was revoked or has expired is a
+// kind page saying so (410).
 func (s *Server) loadShareLink(r *http.Request) (*tandem.ShareLink, error) {
-	token := chi.URLParam(r, "token")
-	if !tandem.ValidToken(token) {
-		return nil, errNotFound
+	token, err := urlToken(r, "token")
+	if err != nil {
+		return nil, err
 	}
 	l, err := s.store.FindShareLinkByToken(r.Context(), tandem.HashToken(token))
 	if err != nil {

@@ -51,11 +51,10 @@ func (s *Server) personFromCookie(r *http.Request) (string, *tandem.Person, bool
 }
 
 // loadPerson returns the person whose personal link the URL holds.
-// Malformed and unknown links are both ENOTFOUND.
 func (s *Server) loadPerson(r *http.Request) (string, *tandem.Person, error) {
-	token := chi.URLParam(r, "me")
-	if !tandem.ValidToken(token) {
-		return "", nil, errNotFound
+	token, err := urlToken(r, "me")
+	if err != nil {
+		return "", nil, err
 	}
 	p, err := s.store.FindPersonByToken(r.Context(), tandem.HashToken(token))
 	return token, p, err
