@@ -28,14 +28,7 @@ func TestScreenshots(t *testing.T) {
 	srv := newServer(t)
 	me, results := srv.seed(t, 2)
 	require.NoError(t, os.MkdirAll(shotsDir, 0o755))
-	for _, size := range []struct {
-		name          string
-		width, height int64
-		scale         float64
-	}{
-		{"phone", 390, 844, 2},
-		{"desktop", 1280, 800, 1},
-	} {
+	for _, size := range shotSizes {
 		for _, scheme := range []string{"light", "dark"} {
 			t.Run(size.name+"-"+scheme, func(t *testing.T) {
 				tb := srv.open(t)
@@ -67,6 +60,16 @@ func TestScreenshots(t *testing.T) {
 			})
 		}
 	}
+}
+
+// shotSizes are the screens the screenshots are taken at.
+var shotSizes = []struct {
+	name          string
+	width, height int64
+	scale         float64
+}{
+	{"phone", 390, 844, 2},
+	{"desktop", 1280, 800, 1},
 }
 
 // maxShotHeight caps a full-page screenshot, in CSS px, so a long page
@@ -130,14 +133,7 @@ func TestScreenshotsTherapist(t *testing.T) {
 	th.visit("/therapist")
 	client := th.attr(`[data-testid=client] a`, "href")
 	require.NoError(t, os.MkdirAll(shotsDir, 0o755))
-	for _, size := range []struct {
-		name          string
-		width, height int64
-		scale         float64
-	}{
-		{"phone", 390, 844, 2},
-		{"desktop", 1280, 800, 1},
-	} {
+	for _, size := range shotSizes {
 		for _, scheme := range []string{"light", "dark"} {
 			for _, page := range []struct {
 				tb         *tab

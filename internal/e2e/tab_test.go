@@ -453,17 +453,24 @@ func route(path string) string {
 	return strings.Join(parts, "/")
 }
 
-// ax returns the role, accessible name and description that the browser's
-// accessibility tree gives the first element matching sel: what a screen
-// reader is told.
-func (tb *tab) ax(sel string) (role, name, description string) {
+// axNode is the browser's accessibility node of the first element
+// matching sel.
+func (tb *tab) axNode(sel string) *accessibility.Node {
 	tb.t.Helper()
 	ids, err := chromedp.Run(tb.ctx, chromedp.QueryNodeIDs(chromedp.CSS(sel)))
 	require.NoError(tb.t, err)
 	require.NotEmpty(tb.t, ids, sel)
 	r := call(tb, accessibility.GetPartialAXTree, accessibility.GetPartialAXTreeParams{NodeID: ids[0], FetchRelatives: new(false)})
 	require.NotEmpty(tb.t, r.Nodes, sel)
-	n := r.Nodes[0]
+	return r.Nodes[0]
+}
+
+// ax returns the role, accessible name and description that the browser's
+// accessibility tree gives the first element matching sel: what a screen
+// reader is told.
+func (tb *tab) ax(sel string) (role, name, description string) {
+	tb.t.Helper()
+	n := tb.axNode(sel)
 	value := func(v *accessibility.Value) string {
 		var s string
 		if v != nil {

@@ -5,11 +5,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -221,12 +219,7 @@ func TestTherapist(t *testing.T) {
 // first element matching sel invalid: what a screen reader announces.
 func (tb *tab) axInvalid(sel string) bool {
 	tb.t.Helper()
-	ids, err := chromedp.Run(tb.ctx, chromedp.QueryNodeIDs(chromedp.CSS(sel)))
-	require.NoError(tb.t, err)
-	require.NotEmpty(tb.t, ids, sel)
-	r := call(tb, accessibility.GetPartialAXTree, accessibility.GetPartialAXTreeParams{NodeID: ids[0], FetchRelatives: new(false)})
-	require.NotEmpty(tb.t, r.Nodes, sel)
-	for _, p := range r.Nodes[0].Properties {
+	for _, p := range tb.axNode(sel).Properties {
 		if p.Name == accessibility.PropertyNameInvalid {
 			var v string
 			_ = json.Unmarshal(p.Value.Value, &v)
@@ -285,54 +278,4 @@ func (tb *tab) resultShared() {
 		assert.Contains(t, tb.text(`[data-testid=answer]`), it.Text)
 	}
 	assert.Zero(t, tb.count(`[data-testid=personal], [data-testid=result-url]`), "none of the client's private links")
-}
-
-// layoutChecks runs TestPages' checks on the page the tab shows: the
-// skip link, reflow at 320 px and at 200% zoom, reduced motion, and 44 px
-// targets.
-func (tb *tab) layoutChecks() {
-	tb.t.Helper()
-	if tb.focused("body") && eval[string](tb, `location.hash`) == "" {
-		tb.skipLink()
-	} else {
-		tb.skipLinkBack()
-	}
-	tb.reflow()
-	tb.reducedMotion()
-	for _, s := range eval[[]string](tb, script("targets.js")) {
-		tb.t.Errorf("a control smaller than 44 px: %s", s)
-	}
-}
-
-// skipLinkBack is skipLink for a page that starts further on: where
-// autofocus put the focus (the error summary of a form, past the
-// therapist's menu), or where the address's fragment points (the sharing
-// section of the personal page, after stopping). The first Tab goes on
-// from there, as it should, so this checks that Shift+Tab reaches the
-// skip link, allowing one press for each control before that place.
-func (tb *tab) skipLinkBack() {
-	tb.t.Helper()
-	limit := eval[int](tb, `(() => {
-		let from = document.activeElement;
-		if (!from || from === document.body) from = document.getElementById(location.hash.slice(1));
-		return [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
-			.filter((e) => e.compareDocumentPosition(from) & Node.DOCUMENT_POSITION_FOLLOWING).length + 1;
-	})()`)
-	for range limit {
-		tb.do(chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
-		if tb.focused("a.skip") {
-			break
-		}
-	}
-	require.True(tb.t, tb.focused("a.skip"), "Shift+Tab reaches the skip link, not %s", tb.active())
-	assert.True(tb.t, eval[bool](tb, `(() => {
-		const r = document.activeElement.getBoundingClientRect();
-		return r.width > 1 && r.height > 1 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth;
-	})()`), "the focused skip link is visible")
-	tb.press(kb.Enter)
-	deadline := time.Now().Add(2 * time.Second)
-	for !tb.focused("main") && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	assert.True(tb.t, tb.focused("main"), "the skip link moves the focus to main, not %s", tb.active())
 }
