@@ -46,7 +46,13 @@ func (b *personBrowser) get(path string) *response {
 // post sends a form as this browser, with extra request headers.
 func (b *personBrowser) post(path string, form url.Values, header map[string]string) *response {
 	b.e.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, b.e.srv.URL+path, strings.NewReader(form.Encode()))
+	return b.send(path, form.Encode(), header)
+}
+
+// send posts body as a form, with extra request headers.
+func (b *personBrowser) send(path, body string, header map[string]string) *response {
+	b.e.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, b.e.srv.URL+path, strings.NewReader(body))
 	require.NoError(b.e.t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	for k, v := range header {

@@ -1273,34 +1273,16 @@ func TestTherapistHostileInput(t *testing.T) {
 
 // Helpers for the tests above.
 
-// thBrowser is one browser with its own cookies: a therapist or a client.
-type thBrowser struct {
-	e *env
-	c *http.Client
-}
+// thBrowser is one browser with its own cookies, a therapist or a client:
+// a personBrowser with the therapist's steps.
+type thBrowser struct{ *personBrowser }
 
-func newThBrowser(e *env) *thBrowser { return &thBrowser{e: e, c: e.newClient()} }
+func newThBrowser(e *env) *thBrowser { return &thBrowser{newPersonBrowser(e, e.newClient())} }
 
-func (b *thBrowser) get(path string) *response {
-	b.e.t.Helper()
-	return b.e.getWith(b.c, path)
-}
-
+// post sends a form, with no extra headers.
 func (b *thBrowser) post(path string, form url.Values) *response {
 	b.e.t.Helper()
-	return b.send(path, form.Encode(), nil)
-}
-
-// send posts body as a form, with extra request headers.
-func (b *thBrowser) send(path, body string, header map[string]string) *response {
-	b.e.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, b.e.srv.URL+path, strings.NewReader(body))
-	require.NoError(b.e.t, err)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	return b.e.do(b.c, req)
+	return b.personBrowser.post(path, form, nil)
 }
 
 // cookie is the value of the browser's cookie called name, or "".
@@ -1388,7 +1370,7 @@ func (b *thBrowser) consent(token string) string {
 func (b *thBrowser) takeShared(token string, plan map[string]int) string {
 	b.e.t.Helper()
 	at := b.consent(token)
-	newPersonBrowser(b.e, b.c).finish(at, plan)
+	b.finish(at, plan)
 	return at
 }
 
