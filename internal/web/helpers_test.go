@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +26,7 @@ import (
 	"github.com/tandem-app/tandem/quizzes"
 )
 
-// testClock is when every test happens.
+// testClock is when every test happens, unless it moves the env's clock.
 var testClock = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 
 // env is a real server on a real database file, driven over HTTP.
@@ -36,7 +37,11 @@ type env struct {
 	db     *sqlite.DB
 	dbPath string
 	client *http.Client
+	clock  *atomic.Int64 // the store's and the server's time, in Unix nanoseconds
 }
+
+// at moves the env's clock to t.
+func (e *env) at(t time.Time) { e.clock.Store(t.UnixNano()) }
 
 // shipped returns the quizzes that ship with Tandem.
 func shipped(tb testing.TB) []*quiz.Quiz {
@@ -80,7 +85,9 @@ func newEnvConfig(tb testing.TB, path string, cfg web.Config) *env {
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, path)
 	require.NoError(tb, err)
-	db.Now = func() time.Time { return testClock }
+	clock := &atomic.Int64{}
+	clock.Store(testClock.UnixNano())
+	db.Now = func() time.Time { return time.Unix(0, clock.Load()).UTC() }
 	cfg.Store = db
 	if cfg.Sessions == nil {
 		cfg.Sessions = db.Sessions()
@@ -91,7 +98,7 @@ func newEnvConfig(tb testing.TB, path string, cfg web.Config) *env {
 	s, err := web.New(ctx, cfg)
 	require.NoError(tb, err)
 	srv := httptest.NewServer(s.Handler())
-	e := &env{t: tb, srv: srv, web: s, db: db, dbPath: path}
+	e := &env{t: tb, srv: srv, web: s, db: db, dbPath: path, clock: clock}
 	e.client = e.newClient()
 	tb.Cleanup(func() {
 		srv.Close()

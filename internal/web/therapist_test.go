@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -1714,4 +1715,90 @@ func TestTherapistFlow_SaysWhoWillSee(t *testing.T) {
 	page = client.get("/attempts/" + private + "/1")
 	assert.Empty(t, findAll(page.doc, byTestID("shared-with")))
 	assert.Empty(t, findAll(client.get("/").doc, byTestID("resume-shared")), "the draft it resumes now is private")
+}
+
+// TestTherapistSessions_Timeouts: a session expires an hour after its last
+// request (idle) and never later than twelve hours after logging in
+// (absolute): the stored expiry is the earlier of the two, and a request
+// moves the first but not the second.
+func TestTherapistSessions_Timeouts(t *testing.T) {
+	e := newEnv(t)
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+	read := func() (expiry, deadline time.Time) {
+		t.Helper()
+		var data []byte
+		var stored string
+		require.NoError(t, e.raw().QueryRow(`SELECT data, expiry FROM sessions`).Scan(&data, &stored))
+		expiry, err := time.Parse("2006-01-02T15:04:05.000Z", stored)
+		require.NoError(t, err)
+		deadline, _, err = scs.GobCodec{}.Decode(data)
+		require.NoError(t, err)
+		return expiry, deadline
+	}
+	expiry, deadline := read()
+	now := time.Now() // scs keeps time by the wall clock
+	assert.WithinDuration(t, now.Add(time.Hour), expiry, time.Minute, "idle: an hour from now")
+	assert.WithinDuration(t, now.Add(12*time.Hour), deadline, time.Minute, "absolute: twelve hours from logging in")
+
+	time.Sleep(5 * time.Millisecond)
+	require.Equal(t, http.StatusOK, ana.get("/therapist").status)
+	later, sameDeadline := read()
+	assert.True(t, later.After(expiry), "each request keeps an active session alive")
+	assert.Equal(t, deadline, sameDeadline, "but never past the absolute limit")
+}
+
+// TestTherapistDashboard_FilterAndOrder: links come most recently active
+// first (a client's consent or result counts, not only the link's age),
+// and ?quiz= keeps one questionnaire's links.
+func TestTherapistDashboard_FilterAndOrder(t *testing.T) {
+	e := newEnv(t, shipped(t)[0], fixture(t, "weighted-sleep.yaml"))
+	q := spectrumOf(t)
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+	older, _ := ana.newLink("Older", false)
+	e.at(testClock.Add(time.Hour))
+	r := ana.post("/therapist/links", url.Values{"quiz": {"weighted-sleep"}, "label": {"Newer"}, "expires": {"30"}})
+	require.Equal(t, http.StatusCreated, r.status, r.body)
+	labels := func(path string) []string {
+		t.Helper()
+		var out []string
+		for _, g := range findAll(ana.get(path).doc, byTestID("link-group")) {
+			out = append(out, text(find(t, g, byTag("h2"))))
+		}
+		return out
+	}
+	assert.Equal(t, []string{"Newer", "Older"}, labels("/therapist"), "the newer link first, while no one used either")
+
+	e.at(testClock.Add(2 * time.Hour))
+	newThBrowser(e).takeShared(older, keyPlan(q, 4, 3, nil))
+	assert.Equal(t, []string{"Older", "Newer"}, labels("/therapist"), "the link a client just used comes first")
+	assert.Equal(t, []string{"Newer"}, labels("/therapist?quiz=weighted-sleep"))
+	assert.Equal(t, []string{"Older"}, labels("/therapist?quiz="+spectrumQuiz))
+	assert.Equal(t, []string{"Older", "Newer"}, labels("/therapist?quiz=no-such-quiz"), "an unknown quiz filters nothing")
+}
+
+// TestTherapistAccount_LoginLimitBehindProxy: failed logins are counted by
+// the address the server sees; X-Forwarded-For counts only from a trusted
+// proxy, so a guesser cannot make up addresses to escape the limit.
+func TestTherapistAccount_LoginLimitBehindProxy(t *testing.T) {
+	guess := func(e *env, forwardedFor string) int {
+		req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/login",
+			strings.NewReader(url.Values{"email": {"x@example.com"}, "password": {"a wrong password"}}.Encode()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", forwardedFor)
+		return e.do(e.newClient(), req).status
+	}
+	limits := web.LoginLimits{Window: time.Minute, PerAccount: 100, PerAddress: 1}
+
+	direct := newEnvConfig(t, filepath.Join(t.TempDir(), "t.db"), web.Config{LoginLimits: limits})
+	assert.Equal(t, http.StatusUnprocessableEntity, guess(direct, "203.0.113.1"))
+	assert.Equal(t, http.StatusTooManyRequests, guess(direct, "203.0.113.2"), "made-up addresses do not help")
+
+	proxied := newEnvConfig(t, filepath.Join(t.TempDir(), "t.db"),
+		web.Config{LoginLimits: limits, TrustedProxies: []string{"127.0.0.1/32", "::1/128"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, guess(proxied, "203.0.113.1"))
+	assert.Equal(t, http.StatusUnprocessableEntity, guess(proxied, "203.0.113.2"), "another client behind the proxy")
+	assert.Equal(t, http.StatusTooManyRequests, guess(proxied, "203.0.113.1"))
 }
