@@ -33,7 +33,6 @@ var (
 var (
 	fullNightItems = []string{"n1", "n2", "n3", "n4"}
 	fullDayItems   = []string{"d1", "d2", "d3", "d4"}
-	fullAllItems   = append(append([]string(nil), fullNightItems...), fullDayItems...)
 )
 
 // openFullDB opens a new database that knows the weighted-sleep quiz.

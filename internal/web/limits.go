@@ -28,8 +28,8 @@ func (s *Server) limit(n int) func(http.Handler) http.Handler {
 	if n <= 0 {
 		return func(next http.Handler) http.Handler { return next }
 	}
-	return httprate.Limit(n, time.Minute,
-		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return clientAddr(r), nil }),
+	return httprate.LimitBy(n, time.Minute,
+		func(r *http.Request) (string, error) { return clientAddr(r), nil },
 		httprate.WithLimitHandler(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errTooMany })),
 	)
 }
