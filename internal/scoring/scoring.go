@@ -73,12 +73,23 @@ func Check(q *quiz.Quiz, answers Answers) error {
 			return fmt.Errorf("%w: the answer to item %q is outside %d..%d", ErrMismatch, id, q.Scale.Min, q.Scale.Max)
 		}
 	}
-	for _, it := range q.Items() {
-		if _, ok := answers[it.ID]; !ok && !it.Optional {
-			return fmt.Errorf("%w: required item %q is not answered", ErrIncomplete, it.ID)
-		}
+	if missing := Missing(q.Items(), answers); len(missing) > 0 {
+		return fmt.Errorf("%w: required item %q is not answered", ErrIncomplete, missing[0])
 	}
 	return nil
+}
+
+// Missing lists, in order, the required items among items that answers
+// leaves unanswered: the one rule for "this still needs an answer", used
+// for a page, for a whole quiz and for the store's completion alike.
+func Missing(items []quiz.Item, answers Answers) []string {
+	var missing []string
+	for _, it := range items {
+		if _, ok := answers[it.ID]; !ok && !it.Optional {
+			missing = append(missing, it.ID)
+		}
+	}
+	return missing
 }
 
 // Score computes the outcome of complete, valid answers. It returns the

@@ -782,3 +782,23 @@ func TestScore_WeightedSleep(t *testing.T) {
 		assert.ErrorContains(t, err, `required item "d3"`)
 	})
 }
+
+func TestMissing(t *testing.T) {
+	items := []quiz.Item{item("a", key("s", 1)), optional("b", key("s", 1)), item("c", key("s", -1))}
+	tests := []struct {
+		name    string
+		answers scoring.Answers
+		want    []string
+	}{
+		{"OK all answered", scoring.Answers{"a": 1, "b": 2, "c": 3}, nil},
+		{"OK optional skipped", scoring.Answers{"a": 1, "c": 3}, nil},
+		{"required missing, in item order", scoring.Answers{"b": 2}, []string{"a", "c"}},
+		{"answers to other items do not count", scoring.Answers{"x": 1, "c": 3}, []string{"a"}},
+		{"no answers", nil, []string{"a", "c"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, scoring.Missing(items, tt.answers))
+		})
+	}
+}
