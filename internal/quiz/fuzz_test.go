@@ -85,6 +85,28 @@ func checkQuiz(t *testing.T, q *quiz.Quiz) {
 	}
 	require.NotEmpty(t, q.Scales)
 
+	flagged := map[string]bool{}
+	flags := map[string]bool{}
+	for _, f := range q.Support {
+		assert.False(t, flags[f.ID], "support flag %q twice", f.ID)
+		flags[f.ID] = true
+		assert.NotEmpty(t, f.Title, f.ID)
+		assert.NotEmpty(t, f.Message, f.ID)
+		assert.True(t, q.Scale.Contains(f.Min), "support flag %q min %d", f.ID, f.Min)
+		require.NotEmpty(t, f.Resources, f.ID)
+		for _, r := range f.Resources {
+			assert.NotEmpty(t, r.Name, f.ID)
+			assert.True(t, strings.HasPrefix(strings.ToLower(r.URL), "https://"), "support flag %q url %q", f.ID, r.URL)
+			if r.Region != "" && r.Region != quiz.RegionInternational {
+				assert.Regexp(t, `^[A-Z]{2}$`, r.Region, f.ID)
+			}
+		}
+		require.NotEmpty(t, f.Items, f.ID)
+		for _, id := range f.Items {
+			flagged[id] = true
+		}
+	}
+
 	keyed := map[string]bool{}
 	items := map[string]bool{}
 	require.NotEmpty(t, q.Sections)
@@ -93,7 +115,9 @@ func checkQuiz(t *testing.T, q *quiz.Quiz) {
 		for _, it := range s.Items {
 			assert.False(t, items[it.ID], "item %q twice", it.ID)
 			items[it.ID] = true
-			require.NotEmpty(t, it.Keys, "item %q has no keys", it.ID)
+			if !flagged[it.ID] {
+				require.NotEmpty(t, it.Keys, "item %q has no keys and no support flag lists it", it.ID)
+			}
 			for _, k := range it.Keys {
 				assert.True(t, declared[k.Scale], "item %q keys undeclared scale %q", it.ID, k.Scale)
 				assert.NotZero(t, k.Weight, "item %q", it.ID)
@@ -103,6 +127,9 @@ func checkQuiz(t *testing.T, q *quiz.Quiz) {
 	}
 	for id := range declared {
 		assert.True(t, keyed[id], "scale %q is keyed by no item", id)
+	}
+	for id := range flagged {
+		assert.True(t, items[id], "a support flag lists %q, which is not an item", id)
 	}
 
 	require.NotEmpty(t, q.Results)
@@ -126,6 +153,8 @@ func checkQuiz(t *testing.T, q *quiz.Quiz) {
 		assert.True(t, declared[q.Spectrum.Left])
 		assert.True(t, declared[q.Spectrum.Right])
 		assert.NotEqual(t, q.Spectrum.Left, q.Spectrum.Right)
+		assert.Greater(t, q.Spectrum.Cut, 0.0)
+		assert.Less(t, q.Spectrum.Cut, 100.0)
 	}
 	if q.Map != nil {
 		assert.True(t, declared[q.Map.X])

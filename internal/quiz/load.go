@@ -160,10 +160,14 @@ func syntaxProblem(name string, err error) Problem {
 
 // name names the i-th entry of a list for messages: by its id when it has
 // one, otherwise by its position, for example `item "b1"` or `scale 3`.
-func name(n *yaml.Node, kind string, i int) string {
+func name(n *yaml.Node, kind string, i int) string { return nameBy(n, "id", kind, i) }
+
+// nameBy is name for entries that are known by another key than id, such
+// as a resource by its name.
+func nameBy(n *yaml.Node, key, kind string, i int) string {
 	if n.Kind == yaml.MappingNode {
 		for j := 0; j+1 < len(n.Content); j += 2 {
-			if k, v := n.Content[j], n.Content[j+1]; k.Value == "id" && v.Kind == yaml.ScalarNode && v.Value != "" {
+			if k, v := n.Content[j], n.Content[j+1]; k.Value == key && v.Kind == yaml.ScalarNode && v.Value != "" {
 				return fmt.Sprintf("%s %q", kind, v.Value)
 			}
 		}
@@ -177,6 +181,18 @@ type quizState struct {
 	scaleAt map[string]*yaml.Node // scale id -> its id node
 	keyed   map[string]bool       // scales keyed by at least one item
 	refs    []scaleRef
+	scaleOK bool // the answer scale is usable: both bounds read, min below max
+
+	itemAt   map[string]*yaml.Node // item id -> its id node
+	flagged  map[string]bool       // items that some support flag lists
+	itemRefs []itemRef             // the items support flags list
+}
+
+// itemRef is an item named by a support flag.
+type itemRef struct {
+	at   *yaml.Node
+	id   string
+	what string
 }
 
 type scaleRef struct {
@@ -187,8 +203,9 @@ type scaleRef struct {
 
 func (d *decoder) quiz(root *yaml.Node) *Quiz {
 	q := &Quiz{Language: "en"}
-	st := &quizState{scaleAt: map[string]*yaml.Node{}, keyed: map[string]bool{}}
-	var sectionsNode, resultsNode *yaml.Node
+	st := &quizState{scaleAt: map[string]*yaml.Node{}, keyed: map[string]bool{},
+		itemAt: map[string]*yaml.Node{}, flagged: map[string]bool{}}
+	var sectionsNode, resultsNode, supportNode *yaml.Node
 	d.fields(root, "the quiz",
 		field{"id", true, func(v *yaml.Node) { q.ID = d.slug(v, "the quiz id") }},
 		field{"version", true, func(v *yaml.Node) {
@@ -222,7 +239,7 @@ func (d *decoder) quiz(root *yaml.Node) *Quiz {
 			}
 		}},
 		field{"disclaimer", false, func(v *yaml.Node) { q.Disclaimer = d.text(v, "disclaimer") }},
-		field{"scale", true, func(v *yaml.Node) { q.Scale = d.answerScale(v) }},
+		field{"scale", true, func(v *yaml.Node) { q.Scale, st.scaleOK = d.answerScale(v) }},
 		field{"scales", true, func(v *yaml.Node) { q.Scales = d.scales(v, st) }},
 		// Sections and results refer to scales, which may come later in
 		// the file: remember them and decode once the scales are known.
@@ -230,7 +247,13 @@ func (d *decoder) quiz(root *yaml.Node) *Quiz {
 		field{"results", true, func(v *yaml.Node) { resultsNode = v }},
 		field{"spectrum", false, func(v *yaml.Node) { q.Spectrum = d.spectrum(v, st) }},
 		field{"map", false, func(v *yaml.Node) { q.Map = d.scaleMap(v, st) }},
+		// Support flags name items, and items may go without keys only
+		// when a flag names them: read the flags before the sections.
+		field{"support", false, func(v *yaml.Node) { supportNode = v }},
 	)
+	if supportNode != nil {
+		q.Support = d.support(supportNode, q.Scale, st)
+	}
 	if sectionsNode != nil {
 		q.Sections = d.sections(sectionsNode, st)
 	}
@@ -238,10 +261,13 @@ func (d *decoder) quiz(root *yaml.Node) *Quiz {
 		q.Results = d.results(resultsNode, st)
 	}
 	d.checkRefs(q, st)
+	d.checkItemRefs(st)
 	return q
 }
 
-func (d *decoder) answerScale(n *yaml.Node) AnswerScale {
+// answerScale reads the answer scale and reports whether it is usable:
+// both bounds read, min below max.
+func (d *decoder) answerScale(n *yaml.Node) (AnswerScale, bool) {
 	var s AnswerScale
 	var minOK, maxOK bool
 	var labelsNode *yaml.Node
@@ -256,18 +282,18 @@ func (d *decoder) answerScale(n *yaml.Node) AnswerScale {
 		}},
 	)
 	if !minOK || !maxOK {
-		return s
+		return s, false
 	}
 	if s.Min >= s.Max {
 		d.problem(n, "make min smaller than max, for example min: 1 and max: 5",
 			"scale.min (%d) must be smaller than scale.max (%d)", s.Min, s.Max)
-		return s
+		return s, false
 	}
 	if want := s.Max - s.Min + 1; labelsNode != nil && len(s.Labels) > 0 && len(s.Labels) != want {
 		d.problem(labelsNode, fmt.Sprintf("give exactly %d labels, one for each answer from %d to %d", want, s.Min, s.Max),
 			"scale.labels has %d labels but the scale has %d answers", len(s.Labels), want)
 	}
-	return s
+	return s, true
 }
 
 func (d *decoder) scales(n *yaml.Node, st *quizState) []Scale {
@@ -326,6 +352,7 @@ func (d *decoder) norms(n *yaml.Node, scale string) *Norms {
 			}
 		}},
 		field{"source", false, func(v *yaml.Node) { nm.Source = d.text(v, "norms.source") }},
+		field{"provisional", false, func(v *yaml.Node) { nm.Provisional = d.boolean(v, "norms.provisional") }},
 	)
 	return &nm
 }
@@ -333,7 +360,6 @@ func (d *decoder) norms(n *yaml.Node, scale string) *Norms {
 func (d *decoder) sections(n *yaml.Node, st *quizState) []Section {
 	var sections []Section
 	sectionAt := map[string]*yaml.Node{}
-	itemAt := map[string]*yaml.Node{}
 	d.list(n, "sections", true, func(i int, v *yaml.Node) {
 		var s Section
 		what := name(v, "section", i)
@@ -350,7 +376,7 @@ func (d *decoder) sections(n *yaml.Node, st *quizState) []Section {
 			field{"intro", false, func(v *yaml.Node) { s.Intro = d.text(v, what+" intro") }},
 			field{"items", true, func(v *yaml.Node) {
 				d.list(v, what+" items", true, func(j int, v *yaml.Node) {
-					s.Items = append(s.Items, d.item(v, name(v, "item", j), itemAt, st))
+					s.Items = append(s.Items, d.item(v, name(v, "item", j), st))
 				})
 			}},
 		)
@@ -359,20 +385,29 @@ func (d *decoder) sections(n *yaml.Node, st *quizState) []Section {
 	return sections
 }
 
-func (d *decoder) item(n *yaml.Node, what string, itemAt map[string]*yaml.Node, st *quizState) Item {
+// Fix and message for an item without keys that no support flag lists.
+const (
+	fixNoKeys  = "key it to at least one scale, for example {codependence: 1}, or list it in the `items` of a support flag"
+	whatNoKeys = "%s has no keys; only an item that a support flag lists may have none"
+)
+
+func (d *decoder) item(n *yaml.Node, what string, st *quizState) Item {
 	var it Item
+	var keysAt *yaml.Node
+	keysEmpty := false
 	d.fields(n, what,
 		field{"id", true, func(v *yaml.Node) {
 			it.ID = d.slug(v, "item id")
-			if first, dup := itemAt[it.ID]; dup && it.ID != "" {
+			if first, dup := st.itemAt[it.ID]; dup && it.ID != "" {
 				d.problem(v, "give each item its own id across the whole quiz: answers are stored by it",
 					"item id %q is used twice (first on line %d)", it.ID, first.Line)
 			} else {
-				itemAt[it.ID] = v
+				st.itemAt[it.ID] = v
 			}
 		}},
 		field{"text", true, func(v *yaml.Node) { it.Text = d.text(v, what+" text") }},
-		field{"keys", true, func(v *yaml.Node) {
+		field{"keys", false, func(v *yaml.Node) {
+			keysAt = v
 			seen := d.pairs(v, what+" keys", func(k, w *yaml.Node) {
 				weight, ok := d.number(w, fmt.Sprintf("the weight of %q", k.Value))
 				switch {
@@ -389,12 +424,20 @@ func (d *decoder) item(n *yaml.Node, what string, itemAt map[string]*yaml.Node, 
 				st.keyed[k.Value] = true
 				it.Keys = append(it.Keys, Key{Scale: k.Value, Weight: weight})
 			})
-			if seen != nil && len(seen) == 0 {
-				d.problem(v, "key it to at least one scale, for example {codependence: 1}", "%s has no keys", what)
-			}
+			keysEmpty = seen != nil && len(seen) == 0
 		}},
 		field{"optional", false, func(v *yaml.Node) { it.Optional = d.boolean(v, what+" optional") }},
 	)
+	// Checked once the id is known, which may come after the keys. An
+	// item that is not a mapping has had its problem reported already.
+	if !st.flagged[it.ID] {
+		switch {
+		case keysEmpty:
+			d.problem(keysAt, fixNoKeys, whatNoKeys, what)
+		case keysAt == nil && resolve(n).Kind == yaml.MappingNode:
+			d.problem(n, fixNoKeys, whatNoKeys, what)
+		}
+	}
 	return it
 }
 
@@ -481,12 +524,22 @@ func (d *decoder) bound(n *yaml.Node, what string) (float64, bool) {
 }
 
 func (d *decoder) spectrum(n *yaml.Node, st *quizState) *Spectrum {
-	var s Spectrum
+	s := Spectrum{Cut: DefaultCut}
 	var leftAt, rightAt *yaml.Node
 	d.fields(n, "spectrum",
 		field{"left", true, func(v *yaml.Node) { s.Left, leftAt = d.text(v, "spectrum.left"), v }},
 		field{"right", true, func(v *yaml.Node) { s.Right, rightAt = d.text(v, "spectrum.right"), v }},
 		field{"middle", false, func(v *yaml.Node) { s.Middle = d.text(v, "spectrum.middle") }},
+		field{"cut", false, func(v *yaml.Node) {
+			if f, ok := d.number(v, "spectrum.cut"); ok {
+				// 0 and 100 would make a pull always or never strong.
+				if f <= 0 || f >= 100 {
+					d.problem(v, "give the score from which a pull counts as strong, above 0 and below 100,"+
+						" or leave `cut` out for 50", "spectrum.cut must be above 0 and below 100, not %v", f)
+				}
+				s.Cut = f
+			}
+		}},
 	)
 	d.twoScales(leftAt, rightAt, s.Left, s.Right, "spectrum.left", "spectrum.right", st)
 	return &s

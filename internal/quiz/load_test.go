@@ -78,6 +78,7 @@ scales:
       sd: 16
       reliability: 0.82
       source: Pilot, n = 12
+      provisional: true
   - id: apart
     name: Apart
   - id: self
@@ -101,6 +102,9 @@ sections:
         text: Third.
         keys: {apart: 1}
         optional: false
+      - id: s1
+        text: I am afraid of my partner.
+        optional: true
 results:
   - id: near
     title: Near
@@ -124,9 +128,35 @@ spectrum:
   left: close
   right: apart
   middle: Both
+  cut: 62.5
 map:
   x: apart
   y: close
+support:
+  - id: safety
+    title: Your safety comes first
+    message: |
+      You deserve to feel safe.
+
+      Help is there.
+    resources:
+      - name: Local helpline
+        url: https://example.org/help
+        phone: "0800 000 000"
+        region: GB
+      - name: Worldwide
+        url: https://example.com/
+        region: international
+      - name: Plain
+        url: https://example.net
+    items: [s1, b1]
+    min: 3
+  - id: low
+    title: Low
+    message: Someone to talk to.
+    resources: [{name: Friends, url: "https://example.org/friends"}]
+    items: [s1]
+    min: 0
 `
 
 // aliased reuses nodes through anchors and aliases, as an author may.
@@ -208,7 +238,7 @@ func TestParse_OK(t *testing.T) {
 					Labels: []string{"Never", "Rarely", "Sometimes", "Often", "Always"}},
 				Scales: []quiz.Scale{
 					{ID: "close", Name: "Closeness", Description: "Wanting to be near.",
-						Norms: &quiz.Norms{Mean: 48.5, SD: 16, Reliability: 0.82, Source: "Pilot, n = 12"}},
+						Norms: &quiz.Norms{Mean: 48.5, SD: 16, Reliability: 0.82, Source: "Pilot, n = 12", Provisional: true}},
 					{ID: "apart", Name: "Apart"},
 					{ID: "self", Name: "Self"},
 				},
@@ -220,6 +250,7 @@ func TestParse_OK(t *testing.T) {
 					}},
 					{ID: "two", Title: "Two", Items: []quiz.Item{
 						{ID: "b1", Text: "Third.", Keys: []quiz.Key{{Scale: "apart", Weight: 1}}},
+						{ID: "s1", Text: "I am afraid of my partner.", Optional: true}, // no keys
 					}},
 				},
 				Results: []quiz.Result{
@@ -233,8 +264,25 @@ func TestParse_OK(t *testing.T) {
 						When: []quiz.Condition{{Scale: "self", Min: 20.5, Max: 60, MaxGiven: true}}},
 					{ID: "balanced", Title: "Balanced", Summary: "In balance."},
 				},
-				Spectrum: &quiz.Spectrum{Left: "close", Right: "apart", Middle: "Both"},
+				Spectrum: &quiz.Spectrum{Left: "close", Right: "apart", Middle: "Both", Cut: 62.5},
 				Map:      &quiz.Map{X: "apart", Y: "close"},
+				Support: []quiz.SupportFlag{
+					{
+						ID: "safety", Title: "Your safety comes first",
+						Message: "You deserve to feel safe.\n\nHelp is there.",
+						Resources: []quiz.Resource{
+							{Name: "Local helpline", URL: "https://example.org/help", Phone: "0800 000 000", Region: "GB"},
+							{Name: "Worldwide", URL: "https://example.com/", Region: quiz.RegionInternational},
+							{Name: "Plain", URL: "https://example.net"},
+						},
+						Items: []string{"s1", "b1"}, Min: 3,
+					},
+					{
+						ID: "low", Title: "Low", Message: "Someone to talk to.",
+						Resources: []quiz.Resource{{Name: "Friends", URL: "https://example.org/friends"}},
+						Items:     []string{"s1"}, Min: 0,
+					},
+				},
 			},
 		},
 		{
@@ -313,13 +361,133 @@ func TestParse_Defaults(t *testing.T) {
 	assert.False(t, q.Scale.Contains(5))
 	assert.False(t, q.Scale.Contains(-1))
 	assert.True(t, q.Scale.Contains(0))
+	assert.Nil(t, q.Support)
+}
+
+// TestParse_V2 checks the additions of format v2 that a valid file may use:
+// the spectrum's cut, provisional norms, support flags and keyless items.
+func TestParse_V2(t *testing.T) {
+	tests := []struct {
+		name  string
+		edits []string // applied to base, as in problemCase
+		check func(t *testing.T, q *quiz.Quiz)
+	}{
+		{
+			name:  "CutDefault",
+			edits: spectrum("{left: close, right: apart}"),
+			check: func(t *testing.T, q *quiz.Quiz) {
+				require.NotNil(t, q.Spectrum)
+				assert.Equal(t, 50.0, q.Spectrum.Cut)
+				assert.Equal(t, float64(quiz.DefaultCut), q.Spectrum.Cut)
+			},
+		},
+		{
+			name:  "CutGiven",
+			edits: spectrum("{left: close, right: apart, cut: 55}"),
+			check: func(t *testing.T, q *quiz.Quiz) { assert.Equal(t, 55.0, q.Spectrum.Cut) },
+		},
+		{
+			name:  "CutFraction",
+			edits: spectrum("{left: close, right: apart, cut: 0.5}"),
+			check: func(t *testing.T, q *quiz.Quiz) { assert.Equal(t, 0.5, q.Spectrum.Cut) },
+		},
+		{
+			name:  "CutNearTop",
+			edits: spectrum("{left: close, right: apart, cut: 99.9}"),
+			check: func(t *testing.T, q *quiz.Quiz) { assert.Equal(t, 99.9, q.Spectrum.Cut) },
+		},
+		{
+			name:  "NormsProvisional",
+			edits: norms("{mean: 48, sd: 16, reliability: 0.8, provisional: true}"),
+			check: func(t *testing.T, q *quiz.Quiz) {
+				assert.Equal(t, &quiz.Norms{Mean: 48, SD: 16, Reliability: 0.8, Provisional: true}, q.Scales[0].Norms)
+			},
+		},
+		{
+			name:  "NormsNotProvisional",
+			edits: norms("{mean: 48, sd: 16, reliability: 0.8, provisional: false, source: Provisional data}"),
+			check: func(t *testing.T, q *quiz.Quiz) {
+				// The word in the source says nothing: only the key does.
+				assert.False(t, q.Scales[0].Norms.Provisional)
+			},
+		},
+		{
+			name:  "NormsProvisionalDefault",
+			edits: norms("{mean: 48, sd: 16, reliability: 0.8}"),
+			check: func(t *testing.T, q *quiz.Quiz) { assert.False(t, q.Scales[0].Norms.Provisional) },
+		},
+		{
+			// The flag lists a keyed item: it both scores and raises.
+			name:  "SupportKeyedItem",
+			edits: support("", ""),
+			check: func(t *testing.T, q *quiz.Quiz) {
+				assert.Equal(t, []quiz.SupportFlag{{
+					ID: "safety", Title: "Your safety", Message: "You matter.",
+					Resources: []quiz.Resource{{Name: "Helpline", URL: "https://example.org/help"}},
+					Items:     []string{"a2"}, Min: 3,
+				}}, q.Support)
+				assert.Equal(t, []quiz.Key{{Scale: "apart", Weight: 0.5}}, q.Sections[0].Items[1].Keys)
+			},
+		},
+		{
+			name:  "KeylessItem",
+			edits: append([]string{"        text: Second.\n        keys: {apart: 0.5}\n", "        text: Second.\n"}, support("", "")...),
+			check: func(t *testing.T, q *quiz.Quiz) {
+				assert.Equal(t, quiz.Item{ID: "a2", Text: "Second."}, q.Sections[0].Items[1])
+				assert.Empty(t, q.Sections[0].Items[1].Keys)
+			},
+		},
+		{
+			name:  "KeylessItemEmptyKeys",
+			edits: append([]string{"{apart: 0.5}", "{}"}, support("", "")...),
+			check: func(t *testing.T, q *quiz.Quiz) { assert.Empty(t, q.Sections[0].Items[1].Keys) },
+		},
+		{
+			// The support flags may come first, and an item's keys before
+			// its id.
+			name: "KeylessItemSupportFirst",
+			edits: []string{
+				"id: mini\n", "support: [{id: s, title: S, message: M., resources: [{name: N, url: 'https://x.org'}], items: [a2], min: 0}]\nid: mini\n",
+				"      - id: a2\n        text: Second.\n        keys: {apart: 0.5}\n", "      - keys: {}\n        id: a2\n        text: Second.\n",
+			},
+			check: func(t *testing.T, q *quiz.Quiz) {
+				require.Len(t, q.Support, 1)
+				assert.Equal(t, []string{"a2"}, q.Support[0].Items)
+				assert.Equal(t, quiz.Item{ID: "a2", Text: "Second."}, q.Sections[0].Items[1])
+			},
+		},
+		{
+			// One item in two flags, and min at either end of the scale.
+			name: "SupportTwoFlags",
+			edits: support("    min: 3\n", "    min: 4\n  - id: talk\n    title: Talk\n    message: M.\n"+
+				"    resources: [{name: N, url: 'https://x.org', phone: '+44 1', region: international}]\n"+
+				"    items: [a2, a1]\n    min: 0\n"),
+			check: func(t *testing.T, q *quiz.Quiz) {
+				require.Len(t, q.Support, 2)
+				assert.Equal(t, "safety", q.Support[0].ID)
+				assert.Equal(t, 4, q.Support[0].Min)
+				assert.Equal(t, quiz.SupportFlag{ID: "talk", Title: "Talk", Message: "M.",
+					Resources: []quiz.Resource{{Name: "N", URL: "https://x.org", Phone: "+44 1", Region: "international"}},
+					Items:     []string{"a2", "a1"}, Min: 0}, q.Support[1])
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := problemCase{edits: tt.edits}.file(t)
+			q, err := quiz.Parse("q.yaml", data)
+			require.NoError(t, err)
+			checkQuiz(t, q)
+			tt.check(t, q)
+		})
+	}
 }
 
 // Fixes quoted by many cases below.
 const (
 	fixSlug    = "use lower-case letters, digits and single hyphens, for example "
 	fixTopKeys = "use one of: id, version, title, summary, language, minutes, disclaimer, " +
-		"scale, scales, sections, results, spectrum, map"
+		"scale, scales, sections, results, spectrum, map, support"
 	fixItemID   = "give each item its own id across the whole quiz: answers are stored by it"
 	fixWhole    = "write a whole number such as 1, without quotes"
 	fixNumber   = "write a number such as 1 or 0.5, without quotes"
@@ -331,6 +499,9 @@ const (
 	fixNotPairs = "write it as `key: value` lines, indented under its name"
 	fixSyntax   = "check the indentation and quoting around this place"
 	fixEmpty    = "start from the example in docs/quiz-format.md"
+	whatNoKeys  = "only an item that a support flag lists may have none"
+	fixNoKeys   = "key it to at least one scale, for example {codependence: 1}, " +
+		"or list it in the `items` of a support flag"
 )
 
 // problemCase is one broken file and every problem Parse must report for
@@ -361,6 +532,36 @@ func (c problemCase) file(tb testing.TB) []byte {
 // norms adds norms to the scale "close" of base, on line 11.
 func norms(flow string) []string {
 	return []string{"    name: Closeness\n", "    name: Closeness\n    norms: " + flow + "\n"}
+}
+
+// spectrum adds a spectrum to base, on line 31.
+func spectrum(flow string) []string {
+	return []string{"    summary: In balance.\n", "    summary: In balance.\nspectrum: " + flow + "\n"}
+}
+
+// supportBlock is a valid support flag for base, from line 31 on.
+const supportBlock = `support:
+  - id: safety
+    title: Your safety
+    message: You matter.
+    resources:
+      - name: Helpline
+        url: https://example.org/help
+    items: [a2]
+    min: 3
+`
+
+// support adds supportBlock to base, with old replaced by new in it (once;
+// an empty old changes nothing).
+func support(old, new string) []string {
+	block := supportBlock
+	if old != "" {
+		if strings.Count(block, old) != 1 {
+			panic(fmt.Sprintf("%q must occur once in supportBlock", old))
+		}
+		block = strings.Replace(block, old, new, 1)
+	}
+	return []string{"    summary: In balance.\n", "    summary: In balance.\n" + block}
 }
 
 // A second section for base, starting on line 23.
@@ -607,8 +808,7 @@ var problemCases = []problemCase{
 	{
 		name:  "KeysEmpty",
 		edits: []string{"{apart: 0.5}", "{}"},
-		want: []string{`q.yaml:22:15: item "a2" has no keys — ` +
-			"key it to at least one scale, for example {codependence: 1}"},
+		want:  []string{`q.yaml:22:15: item "a2" has no keys; ` + whatNoKeys + " — " + fixNoKeys},
 	},
 	{
 		name:  "KeysList",
@@ -689,7 +889,7 @@ var problemCases = []problemCase{
 	{
 		name:  "MissingItemKeys",
 		edits: []string{"        keys: {apart: 0.5}\n", ""},
-		want:  []string{"q.yaml:20:9: item \"a2\" has no \"keys\" — add `keys:` to it"},
+		want:  []string{`q.yaml:20:9: item "a2" has no keys; ` + whatNoKeys + " — " + fixNoKeys},
 	},
 	{
 		name:  "MissingResultSummary",
@@ -840,6 +1040,303 @@ var problemCases = []problemCase{
 		name:  "NormsMissingSD",
 		edits: norms("{mean: 48, reliability: 0.8}"),
 		want:  []string{"q.yaml:11:12: scale \"close\" norms has no \"sd\" — add `sd:` to it"},
+	},
+
+	// Spectrum cut and provisional norms (v2).
+	{
+		name:  "CutZero",
+		edits: spectrum("{left: close, right: apart, cut: 0}"),
+		want: []string{
+			"q.yaml:31:44: spectrum.cut must be above 0 and below 100, not 0 — " +
+				"give the score from which a pull counts as strong, above 0 and below 100, or leave `cut` out for 50",
+		},
+	},
+	{
+		name:  "Cut100",
+		edits: spectrum("{left: close, right: apart, cut: 100}"),
+		want: []string{
+			"q.yaml:31:44: spectrum.cut must be above 0 and below 100, not 100 — " +
+				"give the score from which a pull counts as strong, above 0 and below 100, or leave `cut` out for 50",
+		},
+	},
+	{
+		name:  "CutNegative",
+		edits: spectrum("{left: close, right: apart, cut: -5}"),
+		want: []string{
+			"q.yaml:31:44: spectrum.cut must be above 0 and below 100, not -5 — " +
+				"give the score from which a pull counts as strong, above 0 and below 100, or leave `cut` out for 50",
+		},
+	},
+	{
+		name:  "CutText",
+		edits: spectrum("{left: close, right: apart, cut: half}"),
+		want: []string{
+			`q.yaml:31:44: spectrum.cut should be a number, not the text "half" — ` + fixNumber,
+		},
+	},
+	{
+		name:  "NormsProvisionalYes",
+		edits: norms("{mean: 48, sd: 16, reliability: 0.8, provisional: yes}"),
+		want: []string{
+			`q.yaml:11:62: norms.provisional should be true or false, not the text "yes" — ` +
+				"write true or false",
+		},
+	},
+
+	// Support flags and keyless items (v2).
+	{
+		name:  "SupportUnknownItem",
+		edits: support("[a2]", "[a3]"),
+		want: []string{
+			`q.yaml:38:13: item "a3" in the items of support flag "safety" is not in the quiz — ` +
+				`did you mean "a1"?`,
+		},
+	},
+	{
+		name:  "SupportUnknownItemNoSuggestion",
+		edits: support("[a2]", "[fear]"),
+		want: []string{
+			`q.yaml:38:13: item "fear" in the items of support flag "safety" is not in the quiz — ` +
+				"use the id of one of the quiz's items, as written after `- id:` under `items`",
+		},
+	},
+	{
+		name:  "SupportItemTwice",
+		edits: support("[a2]", "[a2, a1, a2]"),
+		want: []string{
+			`q.yaml:38:21: support flag "safety" lists item "a2" twice (first on line 38) — ` +
+				"keep one of them",
+		},
+	},
+	{
+		name:  "SupportItemsEmpty",
+		edits: support("[a2]", "[]"),
+		want: []string{
+			`q.yaml:38:12: support flag "safety" items is empty — ` +
+				"add at least one entry",
+		},
+	},
+	{
+		name:  "SupportItemsMissing",
+		edits: support("    items: [a2]\n", ""),
+		want: []string{
+			`q.yaml:32:5: support flag "safety" has no "items" — ` +
+				"add `items:` to it",
+		},
+	},
+	{
+		name:  "SupportMinAboveScale",
+		edits: support("min: 3", "min: 5"),
+		want: []string{
+			`q.yaml:39:10: support flag "safety" min is 5, outside the answer scale 0..4 — ` +
+				"give the lowest answer that calls for care, from 0 to 4",
+		},
+	},
+	{
+		name:  "SupportMinBelowScale",
+		edits: support("min: 3", "min: -1"),
+		want: []string{
+			`q.yaml:39:10: support flag "safety" min is -1, outside the answer scale 0..4 — ` +
+				"give the lowest answer that calls for care, from 0 to 4",
+		},
+	},
+	{
+		name:  "SupportMinFraction",
+		edits: support("min: 3", "min: 2.5"),
+		want: []string{
+			`q.yaml:39:10: support flag "safety" min should be a whole number, not the number 2.5 — ` + fixWhole,
+		},
+	},
+	{
+		name:  "SupportMinMissing",
+		edits: support("    min: 3\n", ""),
+		want: []string{
+			`q.yaml:32:5: support flag "safety" has no "min" — ` +
+				"add `min:` to it",
+		},
+	},
+	{
+		// With a broken answer scale, min cannot be checked against it:
+		// only the scale's own problem is reported.
+		name:  "SupportMinBrokenScale",
+		edits: append([]string{"  max: 4", "  max: four"}, support("min: 3", "min: 9")...),
+		want: []string{
+			`q.yaml:6:8: scale.max should be a whole number, not the text "four" — ` + fixWhole,
+		},
+	},
+	{
+		name:  "SupportResourcesEmpty",
+		edits: support("    resources:\n      - name: Helpline\n        url: https://example.org/help\n", "    resources: []\n"),
+		want: []string{
+			`q.yaml:35:16: support flag "safety" resources is empty — ` +
+				"add at least one entry",
+		},
+	},
+	{
+		name:  "SupportResourcesMissing",
+		edits: support("    resources:\n      - name: Helpline\n        url: https://example.org/help\n", ""),
+		want: []string{
+			`q.yaml:32:5: support flag "safety" has no "resources" — ` +
+				"add `resources:` to it",
+		},
+	},
+	{
+		name:  "SupportResourceWithoutNameAndURL",
+		edits: support("      - name: Helpline\n        url: https://example.org/help\n", "      - phone: '0800'\n"),
+		want: []string{
+			`q.yaml:36:9: resource 1 of support flag "safety" has no "name" — ` +
+				"add `name:` to it",
+			`q.yaml:36:9: resource 1 of support flag "safety" has no "url" — ` +
+				"add `url:` to it",
+		},
+	},
+	{
+		name:  "SupportResourceWithoutURL",
+		edits: support("        url: https://example.org/help\n", ""),
+		want: []string{
+			`q.yaml:36:9: resource "Helpline" of support flag "safety" has no "url" — ` +
+				"add `url:` to it",
+		},
+	},
+	{
+		name:  "SupportURLHTTP",
+		edits: support("https://example.org/help", "http://example.org/help"),
+		want: []string{
+			`q.yaml:37:14: resource "Helpline" of support flag "safety" url "http://example.org/help" is not https — ` +
+				"use the page's https:// address: Tandem links only to pages served securely",
+		},
+	},
+	{
+		name:  "SupportURLNoScheme",
+		edits: support("https://example.org/help", "example.org/help"),
+		want: []string{
+			`q.yaml:37:14: resource "Helpline" of support flag "safety" url "example.org/help" is not a web address — ` +
+				"write the whole address, starting with https://, for example https://example.org/help",
+		},
+	},
+	{
+		name:  "SupportURLOtherScheme",
+		edits: support("https://example.org/help", "'tel:0800000000'"),
+		want: []string{
+			`q.yaml:37:14: resource "Helpline" of support flag "safety" url "tel:0800000000" is a phone number, not a web address — ` +
+				"give the number as `phone:`, and the https:// address of the helpline's page as url",
+		},
+	},
+	{
+		name:  "SupportURLNoHost",
+		edits: support("https://example.org/help", "'https:///help'"),
+		want: []string{
+			`q.yaml:37:14: resource "Helpline" of support flag "safety" url "https:///help" is not a web address — ` +
+				"write the whole address, starting with https://, for example https://example.org/help",
+		},
+	},
+	{
+		name:  "SupportRegionLowerCase",
+		edits: support("        url: https://example.org/help\n", "        url: https://example.org/help\n        region: gb\n"),
+		want: []string{
+			`q.yaml:38:17: resource "Helpline" of support flag "safety" region "gb" is not a country code — ` +
+				"write the country code in capitals: GB",
+		},
+	},
+	{
+		name:  "SupportRegionName",
+		edits: support("        url: https://example.org/help\n", "        url: https://example.org/help\n        region: Europe\n"),
+		want: []string{
+			`q.yaml:38:17: resource "Helpline" of support flag "safety" region "Europe" is not a country code — ` +
+				`use a two-letter country code in capitals (ISO 3166-1 alpha-2) such as GB or DE, or "international"`,
+		},
+	},
+	{
+		name:  "SupportRegionThreeLetters",
+		edits: support("        url: https://example.org/help\n", "        url: https://example.org/help\n        region: GBR\n"),
+		want: []string{
+			`q.yaml:38:17: resource "Helpline" of support flag "safety" region "GBR" is not a country code — ` +
+				`use a two-letter country code in capitals (ISO 3166-1 alpha-2) such as GB or DE, or "international"`,
+		},
+	},
+	{
+		name:  "SupportRegionInternationalCapital",
+		edits: support("        url: https://example.org/help\n", "        url: https://example.org/help\n        region: International\n"),
+		want: []string{
+			`q.yaml:38:17: resource "Helpline" of support flag "safety" region "International" is not a country code — ` +
+				`write it in lower case: "international"`,
+		},
+	},
+	{
+		name:  "SupportIDNotSlug",
+		edits: support("id: safety", "id: Safety First"),
+		want: []string{
+			`q.yaml:32:9: support flag id "Safety First" is not a valid id — ` +
+				`use lower-case letters, digits and single hyphens, for example "safety-first"`,
+		},
+	},
+	{
+		name: "SupportIDTwice",
+		edits: support("    min: 3\n", "    min: 3\n  - id: safety\n    title: Again\n    message: M.\n"+
+			"    resources: [{name: N, url: 'https://x.org'}]\n    items: [a1]\n    min: 1\n"),
+		want: []string{
+			`q.yaml:40:9: support flag id "safety" is used twice (first on line 32) — ` +
+				"give each support flag its own id",
+		},
+	},
+	{
+		name:  "SupportUnknownKey",
+		edits: support("    message: You matter.\n", "    mesage: You matter.\n"),
+		want: []string{
+			`q.yaml:32:5: support flag "safety" has no "message" — ` +
+				"add `message:` to it",
+			`q.yaml:34:5: unknown key "mesage" in support flag "safety" — ` +
+				`did you mean "message"?`,
+		},
+	},
+	{
+		name:  "SupportUnknownKeyInResource",
+		edits: support("        url: https://example.org/help\n", "        url: https://example.org/help\n        email: help@example.org\n"),
+		want: []string{
+			`q.yaml:38:9: unknown key "email" in resource "Helpline" of support flag "safety" — ` +
+				"use one of: name, url, phone, region",
+		},
+	},
+	{
+		name:  "SupportEmpty",
+		edits: []string{"    summary: In balance.\n", "    summary: In balance.\nsupport: []\n"},
+		want: []string{
+			"q.yaml:31:10: support is empty — " +
+				"add at least one entry",
+		},
+	},
+	{
+		name:  "SupportNotList",
+		edits: []string{"    summary: In balance.\n", "    summary: In balance.\nsupport: {id: safety}\n"},
+		want: []string{
+			"q.yaml:31:10: support should be a list, not a set of `key: value` pairs — " +
+				"write each entry on its own line starting with `- `",
+		},
+	},
+	{
+		// Keys may be left out only by the items a flag lists.
+		name:  "KeylessItemNotListed",
+		edits: append([]string{"        text: First.\n        keys: {close: 1, apart: -1}\n", "        text: First.\n"}, support("", "")...),
+		want: []string{
+			`q.yaml:9:9: no item is keyed to scale "close", so it could never have a score — ` + fixUnkeyed,
+			`q.yaml:17:9: item "a1" has no keys; only an item that a support flag lists may have none — ` + fixNoKeys,
+		},
+	},
+	{
+		name:  "EmptyKeysNotListed",
+		edits: append([]string{"{close: 1, apart: -1}", "{}"}, support("", "")...),
+		want: []string{
+			`q.yaml:9:9: no item is keyed to scale "close", so it could never have a score — ` + fixUnkeyed,
+			`q.yaml:19:15: item "a1" has no keys; only an item that a support flag lists may have none — ` + fixNoKeys,
+		},
+	},
+	{
+		// A flag's item that keys nothing leaves its scale unkeyed.
+		name:  "KeylessItemLeavesScaleUnkeyed",
+		edits: append([]string{"{apart: 0.5}", "{}", "{close: 1, apart: -1}", "{close: 1}"}, support("", "")...),
+		want: []string{
+			`q.yaml:11:9: no item is keyed to scale "apart", so it could never have a score — ` + fixUnkeyed,
+		},
 	},
 
 	// Language.
@@ -1097,7 +1594,8 @@ func TestLoadFS_Shipped(t *testing.T) {
 	assert.Empty(t, fallback.When)
 	assert.Len(t, fallback.NextSteps, 4)
 
-	assert.Equal(t, &quiz.Spectrum{Left: "codependence", Right: "independence", Middle: "Interdependence"}, q.Spectrum)
+	assert.Equal(t, &quiz.Spectrum{Left: "codependence", Right: "independence", Middle: "Interdependence",
+		Cut: quiz.DefaultCut}, q.Spectrum)
 	assert.Equal(t, &quiz.Map{X: "independence", Y: "codependence"}, q.Map)
 
 	data, err := fs.ReadFile(quizzes.FS, "relationship-spectrum.yaml")

@@ -59,19 +59,25 @@ func (ps Problems) sort() {
 // suggest returns a fix for an unknown name: the closest known name when
 // one is close enough to be a typo, otherwise the list of known names.
 func suggest(name string, known []string) string {
-	best, bestDist := "", len(name)/3+2
-	for _, k := range known {
-		if d := editDistance(name, k); d < bestDist {
-			best, bestDist = k, d
-		}
-	}
-	if best != "" {
+	if best := closest(name, known); best != "" {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	if len(known) == 0 {
 		return ""
 	}
 	return "use one of: " + strings.Join(known, ", ")
+}
+
+// closest returns the known name closest to name when one is close enough
+// to be a typo, otherwise "". Of equally close names, the first wins.
+func closest(name string, known []string) string {
+	best, bestDist := "", len(name)/3+2
+	for _, k := range known {
+		if d := editDistance(name, k); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

@@ -21,6 +21,9 @@ type Quiz struct {
 	Results    []Result
 	Spectrum   *Spectrum // nil when the file has none
 	Map        *Map      // nil when the file has none
+	// Support lists the support flags in file order; nil when the file
+	// has none.
+	Support []SupportFlag
 
 	// File is the name the quiz was loaded from, for messages.
 	File string
@@ -65,6 +68,10 @@ type Norms struct {
 	SD          float64
 	Reliability float64 // 0 < r < 1, for example Cronbach's alpha
 	Source      string
+	// Provisional marks figures that are a stand-in until real data
+	// replaces them, such as those of a simulation: the file says so with
+	// `provisional: true`. False when the file does not say.
+	Provisional bool
 }
 
 // Section is one page of the quiz.
@@ -77,9 +84,11 @@ type Section struct {
 
 // Item is one statement the person answers.
 type Item struct {
-	ID       string
-	Text     string
-	Keys     []Key // in file order; at least one
+	ID   string
+	Text string
+	// Keys in file order. Empty only for an item that a support flag
+	// lists: such an item counts in no scale.
+	Keys     []Key
 	Optional bool
 }
 
@@ -112,10 +121,38 @@ type Condition struct {
 	MaxGiven bool
 }
 
+// DefaultCut is the spectrum's cut when the file gives none.
+const DefaultCut = 50
+
 // Spectrum is the one-line picture of a result between two poles.
 type Spectrum struct {
 	Left, Right string // scale ids
 	Middle      string // label of the balanced middle
+	// Cut is the score from which a pole's pull counts as strong, for the
+	// spectrum's zones: 0 < Cut < 100, DefaultCut when the file gives none.
+	Cut float64
+}
+
+// SupportFlag is a set of answers that call for care rather than a score.
+// It is raised when any of its items has an answer of at least Min; then
+// its message and resources come first on the result.
+type SupportFlag struct {
+	ID        string
+	Title     string
+	Message   string     // paragraphs of plain text, separated by blank lines
+	Resources []Resource // at least one
+	Items     []string   // ids of the items that raise it; at least one
+	Min       int        // on the raw answer scale, within Scale.Min..Scale.Max
+}
+
+// Resource is somewhere a person can turn to for help.
+type Resource struct {
+	Name  string
+	URL   string // always https
+	Phone string // empty when the file gives none
+	// Region is an ISO 3166-1 alpha-2 code such as GB, or "international";
+	// empty when the file does not say.
+	Region string
 }
 
 // Map is the two-dimensional picture of a result.
