@@ -229,16 +229,20 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	catalogue, err := web.LoadCatalogue(ctx, db, qs, log)
+	if err != nil {
+		return err
+	}
 	draftAge := time.Duration(cfg.DraftDays) * 24 * time.Hour
 	webCfg := web.Config{
-		Quizzes: qs, Store: db, Logger: log, DraftLifetime: draftAge,
+		Quizzes: catalogue, Store: db, Logger: log, DraftLifetime: draftAge, Now: db.Now,
 		BaseURL: cfg.BaseURL, HSTS: cfg.HSTS, TrustedProxies: cfg.TrustedProxies,
 		Sessions: db.Sessions(), SecureCookies: cfg.SecureCookies, LinkKey: key,
 	}
 	if cfg.RateLimits {
 		webCfg.RateLimits = web.DefaultRateLimits
 	}
-	srv, err := web.New(ctx, webCfg)
+	srv, err := web.New(webCfg)
 	if err != nil {
 		return err
 	}

@@ -111,7 +111,8 @@ func normsDatabase(tb testing.TB) string {
 	defer func() { require.NoError(tb, db.Close()) }()
 	q, err := quiz.Parse("tiny-norms.yaml", []byte(normsQuiz))
 	require.NoError(tb, err)
-	require.NoError(tb, db.SaveQuizSource(ctx, q))
+	_, err = db.RecordQuizzes(ctx, q)
+	require.NoError(tb, err)
 	page := []string{"i1", "i2", "i3"}
 	for _, answers := range []scoring.Answers{
 		{"i1": 5, "i2": 1, "i3": 4},
@@ -120,9 +121,7 @@ func normsDatabase(tb testing.TB) string {
 	} {
 		a, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 		require.NoError(tb, err)
-		c, err := db.CompleteAttempt(ctx, a.ID, page, answers,
-			func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) },
-			tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+		c, err := db.CompleteAttempt(ctx, a.ID, q, page, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 		require.NoError(tb, err)
 		require.True(tb, c.Done)
 	}

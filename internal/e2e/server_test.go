@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -42,7 +43,9 @@ func newServer(t *testing.T) *server {
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tandem.db"))
 	require.NoError(t, err)
 	db.Now = func() time.Time { return clock }
-	s, err := web.New(ctx, web.Config{Quizzes: qs, Store: db, Sessions: db.Sessions()})
+	cat, err := web.LoadCatalogue(ctx, db, qs, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	s, err := web.New(web.Config{Quizzes: cat, Store: db, Sessions: db.Sessions(), Now: db.Now})
 	require.NoError(t, err)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {

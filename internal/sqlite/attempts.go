@@ -11,42 +11,33 @@ import (
 	"github.com/tandem-app/tandem/internal/tandem"
 )
 
-// SaveQuizSource records a quiz file's exact text under its hash, once.
-func (db *DB) SaveQuizSource(ctx context.Context, q *quiz.Quiz) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO quiz_sources (hash, quiz_id, version, source, created_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`, q.Hash, q.ID, q.Version, q.Source, db.now())
-		return err
-	})
-}
-
-// FindQuizSource returns the text of the quiz file with the given hash.
-// It returns ENOTFOUND when there is none.
-func (db *DB) FindQuizSource(ctx context.Context, hash string) ([]byte, error) {
-	var source []byte
-	err := db.read.QueryRowContext(ctx, `SELECT source FROM quiz_sources WHERE hash = ?`, hash).Scan(&source)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, tandem.Errorf(tandem.ENOTFOUND, "That questionnaire is not known.")
-	}
-	return source, err
-}
-
-// QuizSourceHashes lists the hashes of every quiz file ever recorded.
-func (db *DB) QuizSourceHashes(ctx context.Context) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT hash FROM quiz_sources ORDER BY created_at`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var hashes []string
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			return nil, err
+// RecordQuizzes stores the exact text of each quiz file under its hash,
+// once, and returns every file ever stored: those past attempts were
+// scored with, and these. The server builds its quiz.Catalogue from them.
+func (db *DB) RecordQuizzes(ctx context.Context, qs ...*quiz.Quiz) ([]quiz.Source, error) {
+	var sources []quiz.Source
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range qs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_sources (hash, quiz_id, version, source, created_at)
+				VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`, q.Hash, q.ID, q.Version, q.Source, db.now()); err != nil {
+				return err
+			}
 		}
-		hashes = append(hashes, h)
-	}
-	return hashes, rows.Err()
+		rows, err := tx.QueryContext(ctx, `SELECT hash, quiz_id, source FROM quiz_sources ORDER BY created_at, hash`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var src quiz.Source
+			if err := rows.Scan(&src.Hash, &src.QuizID, &src.Data); err != nil {
+				return err
+			}
+			sources = append(sources, src)
+		}
+		return rows.Err()
+	})
+	return sources, err
 }
 
 // CreateAttempt starts an attempt at q, reachable by the token whose hash
@@ -120,7 +111,7 @@ func findAttempt(ctx context.Context, tx *sql.Tx, where string, args ...any) (*t
 	a.PersonID = person.Int64
 	a.SharedWith = sharedWith.String
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, tandem.Errorf(tandem.ENOTFOUND, "There is nothing at this address.")
+		return nil, tandem.Errorf(tandem.ENOTFOUND, "no such attempt")
 	}
 	if err != nil {
 		return nil, err
@@ -192,7 +183,7 @@ func findScaleScores(ctx context.Context, tx *sql.Tx, attemptID int64) ([]scorin
 }
 
 // errCompleted says an attempt can no longer change.
-var errCompleted = tandem.Errorf(tandem.ECONFLICT, "These answers were already sent, and the result is ready.")
+var errCompleted = tandem.Errorf(tandem.ECONFLICT, "the attempt is already completed")
 
 // SaveAnswers records the answers given on one page of an in-progress
 // attempt: pageItems are the page's item ids, and answers holds those
@@ -212,7 +203,7 @@ func checkInProgress(ctx context.Context, tx *sql.Tx, attemptID int64) error {
 	var status string
 	err := tx.QueryRowContext(ctx, `SELECT status FROM attempts WHERE id = ?`, attemptID).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
-		return tandem.Errorf(tandem.ENOTFOUND, "There is nothing at this address.")
+		return tandem.Errorf(tandem.ENOTFOUND, "no such attempt")
 	}
 	if err != nil {
 		return err
@@ -241,15 +232,19 @@ func (db *DB) saveAnswers(ctx context.Context, tx *sql.Tx, attemptID int64, page
 	return err
 }
 
-// CompleteAttempt saves the last page's answers like SaveAnswers, scores
-// all of the attempt's answers with score, stores the outcome and puts the
-// attempt in its owner's history, all in one transaction: either the
-// attempt is complete with its outcome, or nothing changed. When the
-// attempt was already completed (a form sent twice) it changes nothing and
-// returns a Completion with Done false. An error from score is returned as
-// is, after rolling back.
-func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers,
-	score func(scoring.Answers) (scoring.Outcome, error), owner tandem.Owner) (tandem.Completion, error) {
+// CompleteAttempt saves the last page's answers like SaveAnswers and, in
+// the same transaction, either completes the attempt or says what is
+// missing. When every required item of q (the quiz the attempt is taken
+// on) is answered, it scores the answers, stores the outcome and puts the
+// attempt in its owner's history: the Completion is Done. When some are
+// not, the page is saved all the same, and the Completion lists them in
+// Missing, with every answer given so far. When the attempt was already
+// completed (a form sent twice) it changes nothing and returns a
+// Completion that is neither Done nor Missing anything. Answers that do
+// not fit q at all (a quiz file changed in place) are ECONFLICT, and
+// nothing is saved.
+func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, q *quiz.Quiz, pageItems []string,
+	answers scoring.Answers, owner tandem.Owner) (tandem.Completion, error) {
 	var c tandem.Completion
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := checkInProgress(ctx, tx, attemptID); err != nil {
@@ -262,9 +257,13 @@ func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, pageItems []
 		if err != nil {
 			return err
 		}
-		out, err := score(all)
+		if c.Missing = scoring.Missing(q.Items(), all); len(c.Missing) > 0 {
+			c.Answers = all
+			return nil // the page is saved; the attempt stays open
+		}
+		out, err := scoring.Score(q, all)
 		if err != nil {
-			return err
+			return &tandem.Error{Code: tandem.ECONFLICT, Detail: err.Error()}
 		}
 		for i, s := range out.Scales {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO scale_scores (attempt_id, ord, scale_id, score, answered, items)
@@ -288,13 +287,16 @@ func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, pageItems []
 		_, err = tx.ExecContext(ctx, `UPDATE attempts SET status = ?, completed_at = ?, updated_at = ?,
 			result_id = ?, position = ?, person_id = ? WHERE id = ?`,
 			tandem.StatusCompleted, now, now, out.Result, nullFloat(out.Position), c.PersonID, attemptID)
+		c.Done = err == nil
 		return err
 	})
 	if errors.Is(err, errCompleted) {
 		return tandem.Completion{}, nil
 	}
-	c.Done = err == nil
-	return c, err
+	if err != nil {
+		return tandem.Completion{}, err
+	}
+	return c, nil
 }
 
 // resolveOwner returns the person an attempt joins: the one with

@@ -44,7 +44,8 @@ func openFullDB(tb testing.TB) (*DB, *quiz.Quiz) {
 	db, err := Open(ctx, filepath.Join(tb.TempDir(), "t.db"))
 	require.NoError(tb, err)
 	tb.Cleanup(func() { assert.NoError(tb, db.Close()) })
-	require.NoError(tb, db.SaveQuizSource(ctx, q))
+	_, err = db.RecordQuizzes(ctx, q)
+	require.NoError(tb, err)
 	return db, q
 }
 
@@ -221,9 +222,8 @@ func TestStorage_Full(t *testing.T) {
 		// scores, the person or the attempt row, after other writes that
 		// must be rolled back with it.
 		drafts := addDrafts(t, db, q, 500, fullAll)
-		score := func(a scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, a) }
 		i, _ := fillUntilFull(t, db, len(drafts), func(i int) error {
-			c, err := db.CompleteAttempt(ctx, drafts[i], fullDayItems, fullDays, score, newOwner())
+			c, err := db.CompleteAttempt(ctx, drafts[i], q, fullDayItems, fullDays, newOwner())
 			if err == nil {
 				require.True(t, c.Done)
 			}
@@ -236,7 +236,7 @@ func TestStorage_Full(t *testing.T) {
 
 		writerPragma(t, db, "max_page_count", limit)
 		before := countFullRows(t, db)
-		c, err := db.CompleteAttempt(ctx, drafts[i], fullDayItems, fullDays, score, newOwner())
+		c, err := db.CompleteAttempt(ctx, drafts[i], q, fullDayItems, fullDays, newOwner())
 		require.NoError(t, err)
 		assert.True(t, c.Done)
 		after := countFullRows(t, db)
@@ -251,7 +251,6 @@ func TestStorage_Full(t *testing.T) {
 func TestStorage_ReadOnly(t *testing.T) {
 	ctx := context.Background()
 	db, q := openFullDB(t)
-	score := func(a scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, a) }
 	token := tandem.HashToken(tandem.NewToken())
 	a, err := db.CreateAttempt(ctx, q, token)
 	require.NoError(t, err)
@@ -262,7 +261,7 @@ func TestStorage_ReadOnly(t *testing.T) {
 	_, err = db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 	assertUnavailable(t, err, sqlite3.ErrReadonly)
 	assertUnavailable(t, db.SaveAnswers(ctx, a.ID, fullDayItems, fullDays), sqlite3.ErrReadonly)
-	c, err := db.CompleteAttempt(ctx, a.ID, fullDayItems, fullDays, score, newOwner())
+	c, err := db.CompleteAttempt(ctx, a.ID, q, fullDayItems, fullDays, newOwner())
 	assertUnavailable(t, err, sqlite3.ErrReadonly)
 	assert.False(t, c.Done)
 	assert.Equal(t, before, countFullRows(t, db), "the refused writes left no rows")
@@ -274,7 +273,7 @@ func TestStorage_ReadOnly(t *testing.T) {
 	_, err = db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 	require.NoError(t, err)
 	require.NoError(t, db.SaveAnswers(ctx, a.ID, fullDayItems, fullDays))
-	c, err = db.CompleteAttempt(ctx, a.ID, fullDayItems, fullDays, score, newOwner())
+	c, err = db.CompleteAttempt(ctx, a.ID, q, fullDayItems, fullDays, newOwner())
 	require.NoError(t, err)
 	assert.True(t, c.Done)
 	done, err := db.FindAttemptByToken(ctx, token)

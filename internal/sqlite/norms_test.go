@@ -65,7 +65,7 @@ func parseNormsQuiz(tb testing.TB, db *sqlite.DB, name, text string) *quiz.Quiz 
 	tb.Helper()
 	q, err := quiz.Parse(name, []byte(text))
 	require.NoError(tb, err)
-	require.NoError(tb, db.SaveQuizSource(context.Background(), q))
+	mustRecord(tb, db, q)
 	return q
 }
 
@@ -84,9 +84,7 @@ func takeNormsQuiz(tb testing.TB, db *sqlite.DB, q *quiz.Quiz, answers scoring.A
 		require.NoError(tb, db.SaveAnswers(ctx, a.ID, page, answers))
 		return
 	}
-	c, err := db.CompleteAttempt(ctx, a.ID, page, answers,
-		func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) },
-		tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+	c, err := db.CompleteAttempt(ctx, a.ID, q, page, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 	require.NoError(tb, err)
 	require.True(tb, c.Done)
 }

@@ -65,7 +65,7 @@ func peopleOpen(tb testing.TB) *peopleDB {
 	db.Now = func() time.Time { return p.now }
 	q, err := quiz.Parse("people.yaml", []byte(peopleQuizText))
 	require.NoError(tb, err)
-	require.NoError(tb, db.SaveQuizSource(context.Background(), q))
+	mustRecord(tb, db, q)
 	p.quiz = q
 	return p
 }
@@ -108,8 +108,7 @@ func (p *peopleDB) start(tb testing.TB, answers scoring.Answers) peopleAttempt {
 func (p *peopleDB) complete(tb testing.TB, a *peopleAttempt, p3 int, owner tandem.Owner) tandem.Completion {
 	tb.Helper()
 	q := p.quiz
-	c, err := p.CompleteAttempt(context.Background(), a.id, []string{"p3"}, scoring.Answers{"p3": p3},
-		func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) }, owner)
+	c, err := p.CompleteAttempt(context.Background(), a.id, q, []string{"p3"}, scoring.Answers{"p3": p3}, owner)
 	require.NoError(tb, err)
 	require.True(tb, c.Done)
 	a.answers = scoring.Answers{"p1": a.answers["p1"], "p2": a.answers["p2"], "p3": p3}
@@ -198,8 +197,7 @@ func TestCompleteAttempt_Owner(t *testing.T) {
 	t.Run("NoOwnerStoresNothing", func(t *testing.T) {
 		a := db.start(t, scoring.Answers{"p1": 2, "p2": 2})
 		q := db.quiz
-		c, err := db.CompleteAttempt(ctx, a.id, []string{"p3"}, scoring.Answers{"p3": 2},
-			func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) }, tandem.Owner{})
+		c, err := db.CompleteAttempt(ctx, a.id, q, []string{"p3"}, scoring.Answers{"p3": 2}, tandem.Owner{})
 		require.Error(t, err)
 		assert.False(t, c.Done)
 		assert.Equal(t, 0, peopleCount(t, raw, `SELECT count(*) FROM scale_scores WHERE attempt_id = ?`, a.id))

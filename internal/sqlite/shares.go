@@ -76,6 +76,22 @@ func (db *DB) FindShareLinkByToken(ctx context.Context, tokenHash []byte) (*tand
 	return &l, nil
 }
 
+// FindShareLink returns one of a therapist's links, whatever its state;
+// ENOTFOUND for a link that is not theirs.
+func (db *DB) FindShareLink(ctx context.Context, therapistID, linkID int64) (*tandem.ShareLink, error) {
+	var l tandem.ShareLink
+	err := scanLink(db.read.QueryRowContext(ctx, `SELECT `+linkColumns+`
+		FROM share_links l JOIN therapists t ON t.id = l.therapist_id WHERE l.id = ? AND l.therapist_id = ?`,
+		linkID, therapistID), &l)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tandem.Errorf(tandem.ENOTFOUND, "no such link")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
 // ListShareLinks returns a therapist's links, newest first, each with how
 // many clients agreed to share through it and when one last did.
 func (db *DB) ListShareLinks(ctx context.Context, therapistID int64) ([]*tandem.ShareLink, error) {
@@ -265,13 +281,22 @@ func (db *DB) listShares(ctx context.Context, where string, arg any) ([]*tandem.
 	return out, rows.Err()
 }
 
+// FindPersonShare returns one of a person's shares, in force or stopped;
+// ENOTFOUND for a share that is not theirs.
+func (db *DB) FindPersonShare(ctx context.Context, personID, shareID int64) (*tandem.Share, error) {
+	return db.findShare(ctx, `s.id = ? AND s.person_id = ?`, shareID, personID)
+}
+
 // FindClient returns one of a therapist's clients; ENOTFOUND for a share
 // through someone else's link.
 func (db *DB) FindClient(ctx context.Context, therapistID, shareID int64) (*tandem.Share, error) {
-	s, err := scanShare(db.read.QueryRowContext(ctx, `SELECT `+shareColumns+shareFrom+`
-		WHERE s.id = ? AND l.therapist_id = ?`, shareID, therapistID))
+	return db.findShare(ctx, `s.id = ? AND l.therapist_id = ?`, shareID, therapistID)
+}
+
+func (db *DB) findShare(ctx context.Context, where string, args ...any) (*tandem.Share, error) {
+	s, err := scanShare(db.read.QueryRowContext(ctx, `SELECT `+shareColumns+shareFrom+`WHERE `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, tandem.Errorf(tandem.ENOTFOUND, "no such client")
+		return nil, tandem.Errorf(tandem.ENOTFOUND, "no such share")
 	}
 	return s, err
 }
@@ -282,6 +307,19 @@ func (db *DB) ListSharedAttempts(ctx context.Context, shareID int64) ([]*tandem.
 	return db.listAttempts(ctx, `SELECT x.id FROM shares s JOIN share_links l ON l.id = s.link_id
 		JOIN attempts x ON `+sharedAttempt+` WHERE s.id = ?
 		ORDER BY x.completed_at DESC, x.id DESC`, shareID)
+}
+
+// FindSharedAttempt returns one of the attempts a share lets its
+// therapist see, with its answers and outcome; ENOTFOUND for any other
+// attempt, and for every attempt once sharing stopped.
+func (db *DB) FindSharedAttempt(ctx context.Context, shareID, attemptID int64) (*tandem.Attempt, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return findAttempt(ctx, tx, `id = (SELECT x.id FROM shares s JOIN share_links l ON l.id = s.link_id
+		JOIN attempts x ON `+sharedAttempt+` WHERE s.id = ? AND x.id = ?)`, shareID, attemptID)
 }
 
 // RecordAccess adds to the access log that the shares' therapist looked

@@ -142,7 +142,7 @@ func storageError(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code {
 		case sqlite3.ErrFull, sqlite3.ErrReadonly, sqlite3.ErrCantOpen, sqlite3.ErrIoErr, sqlite3.ErrBusy:
-			return errors.Join(tandem.Errorf(tandem.EUNAVAILABLE, "We cannot save right now. Nothing was lost; please try again in a moment."), err)
+			return errors.Join(tandem.Errorf(tandem.EUNAVAILABLE, "storage cannot take writes"), err)
 		}
 	}
 	return err

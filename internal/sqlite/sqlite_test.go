@@ -79,9 +79,6 @@ func mustQuiz(tb testing.TB) *quiz.Quiz {
 	return q
 }
 
-func score(q *quiz.Quiz) func(scoring.Answers) (scoring.Outcome, error) {
-	return func(a scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, a) }
-}
 
 func TestOpen(t *testing.T) {
 	t.Run("CreatesFoldersAndMigratesOnce", func(t *testing.T) {
@@ -124,17 +121,25 @@ func TestQuizSources(t *testing.T) {
 	ctx := context.Background()
 	q := mustQuiz(t)
 
-	t.Run("ErrNotFound", func(t *testing.T) {
-		_, err := db.FindQuizSource(ctx, q.Hash)
-		assert.Equal(t, tandem.ENOTFOUND, tandem.ErrorCode(err))
+	t.Run("NoneYet", func(t *testing.T) {
+		sources, err := db.RecordQuizzes(ctx)
+		require.NoError(t, err)
+		assert.Empty(t, sources)
 	})
 	t.Run("OKAndIdempotent", func(t *testing.T) {
-		require.NoError(t, db.SaveQuizSource(ctx, q))
-		require.NoError(t, db.SaveQuizSource(ctx, q))
-		src, err := db.FindQuizSource(ctx, q.Hash)
+		mustRecord(t, db, q)
+		sources, err := db.RecordQuizzes(ctx, q)
 		require.NoError(t, err)
-		assert.Equal(t, tinyQuiz, string(src))
+		require.Len(t, sources, 1)
+		assert.Equal(t, quiz.Source{Hash: q.Hash, QuizID: q.ID, Data: []byte(tinyQuiz)}, sources[0])
 	})
+}
+
+// mustRecord records the quizzes' files, as the server does at start.
+func mustRecord(tb testing.TB, db *sqlite.DB, qs ...*quiz.Quiz) {
+	tb.Helper()
+	_, err := db.RecordQuizzes(context.Background(), qs...)
+	require.NoError(tb, err)
 }
 
 func TestAttempt_Lifecycle(t *testing.T) {
@@ -142,7 +147,7 @@ func TestAttempt_Lifecycle(t *testing.T) {
 	raw := rawDB(t, path)
 	ctx := context.Background()
 	q := mustQuiz(t)
-	require.NoError(t, db.SaveQuizSource(ctx, q))
+	mustRecord(t, db, q)
 	token := tandem.NewToken()
 
 	a, err := db.CreateAttempt(ctx, q, tandem.HashToken(token))
@@ -179,9 +184,14 @@ func TestAttempt_Lifecycle(t *testing.T) {
 		assert.Equal(t, scoring.Answers{"i1": 5}, got.Answers)
 	})
 
-	t.Run("CompleteFailsWithoutWritingWhenScoringFails", func(t *testing.T) {
-		c, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 3}, score(q), tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
-		require.Error(t, err) // i2 is required and missing
+	t.Run("CompleteRefusesAnswersThatDoNotFit", func(t *testing.T) {
+		// A file edited in place under the attempt: answers it has no
+		// room for are refused, and nothing is written.
+		narrower := *q
+		narrower.Scale.Max = 4
+		c, err := db.CompleteAttempt(ctx, a.ID, &narrower, []string{"i2", "i3"}, scoring.Answers{"i2": 5, "i3": 3},
+			tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+		assert.Equal(t, tandem.ECONFLICT, tandem.ErrorCode(err))
 		assert.False(t, c.Done)
 		assert.Equal(t, 0, count(t, raw, `SELECT count(*) FROM people`), "no person for a failed completion")
 		got, err := db.FindAttemptByToken(ctx, tandem.HashToken(token))
@@ -190,10 +200,24 @@ func TestAttempt_Lifecycle(t *testing.T) {
 		assert.Equal(t, 0, count(t, raw, `SELECT count(*) FROM scale_scores`))
 	})
 
+	t.Run("CompleteSavesThePageAndSaysWhatIsMissing", func(t *testing.T) {
+		c, err := db.CompleteAttempt(ctx, a.ID, q, []string{"i3"}, scoring.Answers{"i3": 3}, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+		require.NoError(t, err)
+		assert.False(t, c.Done)
+		assert.Equal(t, []string{"i2"}, c.Missing, "i2 is required and missing")
+		assert.Equal(t, scoring.Answers{"i1": 5, "i3": 3}, c.Answers)
+		assert.Equal(t, 0, count(t, raw, `SELECT count(*) FROM people`), "no person for an unfinished attempt")
+		got, err := db.FindAttemptByToken(ctx, tandem.HashToken(token))
+		require.NoError(t, err)
+		assert.False(t, got.Completed())
+		assert.Equal(t, scoring.Answers{"i1": 5, "i3": 3}, got.Answers, "the last page's answers were saved")
+		assert.Equal(t, 0, count(t, raw, `SELECT count(*) FROM scale_scores`))
+	})
+
 	t.Run("Complete", func(t *testing.T) {
 		require.NoError(t, db.SaveAnswers(ctx, a.ID, []string{"i1", "i2"}, scoring.Answers{"i1": 5, "i2": 2}))
 		owner := tandem.NewToken()
-		c, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 2}, score(q),
+		c, err := db.CompleteAttempt(ctx, a.ID, q, []string{"i3"}, scoring.Answers{"i3": 2},
 			tandem.Owner{NewTokenHash: tandem.HashToken(owner)})
 		require.NoError(t, err)
 		assert.True(t, c.Done)
@@ -221,7 +245,7 @@ func TestAttempt_Lifecycle(t *testing.T) {
 	})
 
 	t.Run("CompleteTwiceChangesNothing", func(t *testing.T) {
-		c, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 5}, score(q), tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+		c, err := db.CompleteAttempt(ctx, a.ID, q, []string{"i3"}, scoring.Answers{"i3": 5}, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 		require.NoError(t, err)
 		assert.False(t, c.Done)
 		assert.Equal(t, 1, count(t, raw, `SELECT count(*) FROM people`), "a repeated form makes no person")
@@ -240,7 +264,7 @@ func TestCompleteAttempt_Concurrent(t *testing.T) {
 	db, path := mustOpen(t)
 	ctx := context.Background()
 	q := mustQuiz(t)
-	require.NoError(t, db.SaveQuizSource(ctx, q))
+	mustRecord(t, db, q)
 	a, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 	require.NoError(t, err)
 	require.NoError(t, db.SaveAnswers(ctx, a.ID, []string{"i1", "i2"}, scoring.Answers{"i1": 1, "i2": 1}))
@@ -251,7 +275,7 @@ func TestCompleteAttempt_Concurrent(t *testing.T) {
 	completed := 0
 	for range 10 {
 		wg.Go(func() {
-			c, err := db.CompleteAttempt(ctx, a.ID, []string{"i3"}, scoring.Answers{"i3": 4}, score(q), tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+			c, err := db.CompleteAttempt(ctx, a.ID, q, []string{"i3"}, scoring.Answers{"i3": 4}, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 			assert.NoError(t, err)
 			if c.Done {
 				mu.Lock()
@@ -271,7 +295,7 @@ func TestDeleteStaleAttempts(t *testing.T) {
 	raw := rawDB(t, path)
 	ctx := context.Background()
 	q := mustQuiz(t)
-	require.NoError(t, db.SaveQuizSource(ctx, q))
+	mustRecord(t, db, q)
 
 	old, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 	require.NoError(t, err)
@@ -279,7 +303,7 @@ func TestDeleteStaleAttempts(t *testing.T) {
 	finished, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 	require.NoError(t, err)
 	require.NoError(t, db.SaveAnswers(ctx, finished.ID, []string{"i1", "i2"}, scoring.Answers{"i1": 3, "i2": 3}))
-	_, err = db.CompleteAttempt(ctx, finished.ID, nil, nil, score(q), tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+	_, err = db.CompleteAttempt(ctx, finished.ID, q, nil, nil, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 	require.NoError(t, err)
 
 	db.Now = func() time.Time { return clock.Add(8 * 24 * time.Hour) }

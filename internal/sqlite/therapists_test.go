@@ -70,8 +70,8 @@ func therapistsOpen(tb testing.TB) *therapistsDB {
 	require.NoError(tb, err)
 	d.other, err = quiz.Parse("other.yaml", []byte(therapistsOtherQuizText))
 	require.NoError(tb, err)
-	require.NoError(tb, db.SaveQuizSource(ctx, d.quiz))
-	require.NoError(tb, db.SaveQuizSource(ctx, d.other))
+	mustRecord(tb, db, d.quiz)
+	mustRecord(tb, db, d.other)
 
 	d.raw, err = sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
 	require.NoError(tb, err)
@@ -166,8 +166,7 @@ func (d *therapistsDB) startFor(tb testing.TB, q *quiz.Quiz, answers scoring.Ans
 func (d *therapistsDB) complete(tb testing.TB, q *quiz.Quiz, a therapistsAttempt, answers scoring.Answers, owner tandem.Owner) tandem.Completion {
 	tb.Helper()
 	_, rest := therapistsPages(q)
-	c, err := d.CompleteAttempt(context.Background(), a.id, rest, answers,
-		func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) }, owner)
+	c, err := d.CompleteAttempt(context.Background(), a.id, q, rest, answers, owner)
 	require.NoError(tb, err)
 	require.True(tb, c.Done)
 	return c

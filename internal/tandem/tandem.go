@@ -10,28 +10,45 @@ import (
 	"github.com/tandem-app/tandem/internal/scoring"
 )
 
-// Error codes. Anything that is not an *Error is EINTERNAL: the person sees
-// a calm generic page and only the log gets the detail.
+// Error codes. A code decides the status of the answer and, unless the
+// error names its own, the page the person reads. Anything that is not an
+// *Error is EINTERNAL: the person sees a calm generic page and only the
+// log gets the detail.
 const (
-	EINVALID     = "invalid"     // the request cannot be right: 400
+	EINVALID     = "invalid"     // a request no page of ours sends: 400
+	EFORBIDDEN   = "forbidden"   // refused, such as a form sent from another site: 403
 	ENOTFOUND    = "not_found"   // no such thing, or not yours: 404
+	ENOTALLOWED  = "not_allowed" // a method the address does not take: 405
 	ECONFLICT    = "conflict"    // the state moved on (e.g. the quiz changed): 409
-	EUNAVAILABLE = "unavailable" // storage cannot take writes now: 503
+	EGONE        = "gone"        // it was there and has ended: 410
+	ETOOLARGE    = "too_large"   // a request body over the limit: 413
+	ETOOMANY     = "too_many"    // too many requests for now: 429
 	EINTERNAL    = "internal"    // a bug or an outage: 500
+	EUNAVAILABLE = "unavailable" // storage cannot take writes now: 503
 )
 
-// Error is an error with a code and a message fit for the person using
-// Tandem: no internals, no data.
+// Error is the one error type from the store to the page. Code decides
+// the status. Title and Message are the catalogue ids of what the person
+// reads, empty for the code's own; Action and ActionURL offer a way on.
+// Detail is for the log alone: it is never shown, and names no secret.
 type Error struct {
-	Code    string
-	Message string
+	Code              string
+	Title, Message    string
+	Action, ActionURL string
+	Detail            string
 }
 
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
+func (e *Error) Error() string {
+	if e.Detail == "" {
+		return e.Code + ": " + e.Message
+	}
+	return e.Code + ": " + e.Detail
+}
 
-// Errorf returns an *Error with the code and a formatted message.
+// Errorf returns an *Error with the code and, for the log, a formatted
+// detail; the person reads the code's own page.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Detail: fmt.Sprintf(format, args...)}
 }
 
 // ErrorCode returns the code of err, EINTERNAL for errors without one and
@@ -96,9 +113,16 @@ type Person struct {
 
 // Completion says what completing an attempt did.
 type Completion struct {
-	// Done is false when the attempt had already been completed (a form
-	// sent twice): nothing changed.
+	// Done is true when the attempt is now completed. It is false when a
+	// required item is still unanswered (then Missing lists them), and
+	// when the attempt had already been completed (a form sent twice:
+	// nothing changed).
 	Done bool
+	// Missing lists the required items still unanswered, in quiz order,
+	// and Answers every answer given so far, for the page that asks for
+	// them.
+	Missing []string
+	Answers scoring.Answers
 	// PersonID is whose history the attempt is in; NewPerson is true when
 	// that person was created for it, from Owner.NewTokenHash.
 	PersonID  int64

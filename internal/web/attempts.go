@@ -14,17 +14,52 @@ import (
 	"github.com/tandem-app/tandem/web/views"
 )
 
-func sectionURL(token string, page int) string {
-	return "/attempts/" + token + "/" + strconv.Itoa(page)
+// attempt is an attempt with the quiz file it is on: while unfinished,
+// the current file it is taken on; once completed, the file it was scored
+// with, and the result it came to.
+type attempt struct {
+	*tandem.Attempt
+	quiz   *quiz.Quiz
+	result quiz.Result // the zero Result while unfinished
 }
 
-func resultURL(token string) string { return "/results/" + token }
+// withQuiz pairs an attempt with its quiz, as the catalogue says. An
+// unfinished attempt whose file changed since it started gets the page
+// that offers to start again (409).
+func (s *Server) withQuiz(a *tandem.Attempt) (attempt, error) {
+	q, err := s.quizzes.For(a.QuizID, a.QuizHash, a.Completed())
+	switch {
+	case errors.Is(err, quiz.ErrChanged):
+		return attempt{}, errQuizChanged(a.QuizID)
+	case err != nil:
+		return attempt{}, err
+	}
+	at := attempt{Attempt: a, quiz: q}
+	if a.Completed() {
+		res, ok := q.ResultByID(a.Outcome.Result)
+		if !ok {
+			return attempt{}, tandem.Errorf(tandem.EINTERNAL, "result %q is not in quiz file %s", a.Outcome.Result, a.QuizHash)
+		}
+		at.result = res
+	}
+	return at, nil
+}
 
-// attemptAt is an in-progress attempt with the quiz it is taken on.
-type attemptAt struct {
-	token   string
-	attempt *tandem.Attempt
-	quiz    *quiz.Quiz
+// withQuizzes pairs each attempt with its quiz.
+func (s *Server) withQuizzes(attempts []*tandem.Attempt) ([]attempt, error) {
+	out := make([]attempt, len(attempts))
+	for i, a := range attempts {
+		var err error
+		if out[i], err = s.withQuiz(a); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func errQuizChanged(quizID string) error {
+	return &tandem.Error{Code: tandem.ECONFLICT, Message: "error.changed.message",
+		ActionURL: quizURL(quizID), Action: "error.changed.action", Detail: "the quiz changed under an unfinished attempt"}
 }
 
 // urlToken is the secret token in the URL parameter name. A malformed one
@@ -38,67 +73,37 @@ func urlToken(r *http.Request, name string) (string, error) {
 	return token, nil
 }
 
-// findByToken returns the URL's token and the attempt it opens.
-func (s *Server) findByToken(r *http.Request) (string, *tandem.Attempt, error) {
+// loadAttempt returns the URL's token and the attempt it opens, with its
+// quiz.
+func (s *Server) loadAttempt(r *http.Request) (string, attempt, error) {
 	token, err := urlToken(r, "token")
 	if err != nil {
-		return "", nil, err
+		return "", attempt{}, err
 	}
 	a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(token))
-	return token, a, err
-}
-
-// loadAttempt finds the attempt named by the URL's token, with the quiz it
-// is taken on when it is unfinished.
-func (s *Server) loadAttempt(r *http.Request) (*attemptAt, error) {
-	token, a, err := s.findByToken(r)
 	if err != nil {
-		return nil, err
+		return "", attempt{}, err
 	}
-	at := &attemptAt{token: token, attempt: a}
-	if a.Completed() {
-		return at, nil
-	}
-	q, ok := s.byID[a.QuizID]
-	if !ok || q.Hash != a.QuizHash {
-		// The file changed under an unfinished attempt, even if its
-		// version did not: its answers may not mean the same any more.
-		return nil, errQuizChanged(a.QuizID)
-	}
-	at.quiz = q
-	return at, nil
-}
-
-func errQuizChanged(quizID string) error {
-	return &pageError{status: http.StatusConflict, title: "error.conflict.title",
-		message: "error.changed.message", actionURL: "/quizzes/" + quizID, action: "error.changed.action"}
-}
-
-// page returns the URL's 1-based page number and its section.
-func (at *attemptAt) page(r *http.Request) (int, quiz.Section, error) {
-	n, err := strconv.Atoi(chi.URLParam(r, "page"))
-	if err != nil || n < 1 || n > len(at.quiz.Sections) || strconv.Itoa(n) != chi.URLParam(r, "page") {
-		return 0, quiz.Section{}, errNotFound
-	}
-	return n, at.quiz.Sections[n-1], nil
+	at, err := s.withQuiz(a)
+	return token, at, err
 }
 
 // handleAttemptResume sends the person to where they left off: the first
 // page with a required question unanswered, or the result when done.
 func (s *Server) handleAttemptResume(w http.ResponseWriter, r *http.Request) error {
-	at, err := s.loadAttempt(r)
+	token, at, err := s.loadAttempt(r)
 	if err != nil {
 		return err
 	}
-	if at.attempt.Completed() {
-		http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
+	if at.Completed() {
+		http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
 		return nil
 	}
-	page := firstIncomplete(at.quiz, at.attempt.Answers)
+	page := firstIncomplete(at.quiz, at.Answers)
 	if page == 0 {
 		page = len(at.quiz.Sections)
 	}
-	http.Redirect(w, r, sectionURL(at.token, page), http.StatusSeeOther)
+	http.Redirect(w, r, sectionURL(token, page), http.StatusSeeOther)
 	return nil
 }
 
@@ -106,79 +111,79 @@ func (s *Server) handleAttemptResume(w http.ResponseWriter, r *http.Request) err
 // required item unanswered, or 0 when there is none.
 func firstIncomplete(q *quiz.Quiz, answers scoring.Answers) int {
 	for i, sec := range q.Sections {
-		for _, it := range sec.Items {
-			if _, ok := answers[it.ID]; !ok && !it.Optional {
-				return i + 1
-			}
+		if len(scoring.Missing(sec.Items, answers)) > 0 {
+			return i + 1
 		}
 	}
 	return 0
 }
 
 // loadPage finds the attempt and the page of the URL. A completed attempt
-// is sent to its result (at is nil then): its pages, and a form sent again
-// (double click, back button, retry), all lead there.
-func (s *Server) loadPage(w http.ResponseWriter, r *http.Request) (*attemptAt, int, quiz.Section, error) {
-	at, err := s.loadAttempt(r)
+// is sent to its result (ok is false then): its pages, and a form sent
+// again (double click, back button, retry), all lead there.
+func (s *Server) loadPage(w http.ResponseWriter, r *http.Request) (token string, at attempt, n int, ok bool, err error) {
+	token, at, err = s.loadAttempt(r)
 	if err != nil {
-		return nil, 0, quiz.Section{}, err
+		return "", attempt{}, 0, false, err
 	}
-	if at.attempt.Completed() {
-		http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
-		return nil, 0, quiz.Section{}, nil
+	if at.Completed() {
+		http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
+		return "", attempt{}, 0, false, nil
 	}
-	n, sec, err := at.page(r)
-	return at, n, sec, err
+	n, err = strconv.Atoi(chi.URLParam(r, "page"))
+	if err != nil || n < 1 || n > len(at.quiz.Sections) || strconv.Itoa(n) != chi.URLParam(r, "page") {
+		return "", attempt{}, 0, false, errNotFound
+	}
+	return token, at, n, true, nil
 }
 
 func (s *Server) handleSectionShow(w http.ResponseWriter, r *http.Request) error {
-	at, n, sec, err := s.loadPage(w, r)
-	if err != nil || at == nil {
+	token, at, n, ok, err := s.loadPage(w, r)
+	if !ok {
 		return err
 	}
-	s.render(w, r, http.StatusOK, s.sectionView(r, at, n, sec, at.attempt.Answers, nil))
+	s.render(w, r, http.StatusOK, s.sectionView(r, token, at, n, at.Answers, nil))
 	return nil
 }
 
 // handleSectionSave saves a page and moves on: back, next, or, from the
 // last page, to the result.
 func (s *Server) handleSectionSave(w http.ResponseWriter, r *http.Request) error {
-	at, n, sec, err := s.loadPage(w, r)
-	if err != nil || at == nil {
+	token, at, n, ok, err := s.loadPage(w, r)
+	if !ok {
 		return err
 	}
+	sec := at.quiz.Sections[n-1]
 	form, err := decodeSectionForm(r, at.quiz, sec)
 	if err != nil {
 		return err
 	}
 	if problems := form.problems(sec); len(problems) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, s.sectionView(r, at, n, sec, form.answers, problems))
+		s.render(w, r, http.StatusUnprocessableEntity, s.sectionView(r, token, at, n, form.answers, problems))
 		return nil
 	}
 	next := n + 1
 	if form.nav == navBack {
 		next = max(n-1, 1)
 	} else if n == len(at.quiz.Sections) {
-		return s.finish(w, r, at, sec, form.answers)
+		return s.finish(w, r, token, at, sec, form.answers)
 	}
-	if err := s.store.SaveAnswers(r.Context(), at.attempt.ID, itemIDs(sec), form.answers); err != nil {
-		return s.savedElsewhere(w, r, at, err)
+	if err := s.store.SaveAnswers(r.Context(), at.ID, itemIDs(sec), form.answers); err != nil {
+		return savedElsewhere(w, r, token, err)
 	}
 	// Unfinished answers are kept for a while after their last change:
 	// so is the cookie that finds them again.
-	s.setDraftCookie(w, r, at.quiz.ID, at.token)
-	http.Redirect(w, r, sectionURL(at.token, next), http.StatusSeeOther)
+	s.setDraftCookie(w, r, at.QuizID, token)
+	http.Redirect(w, r, sectionURL(token, next), http.StatusSeeOther)
 	return nil
 }
 
-// finish completes the attempt from its last page. Whether every required
-// question is answered is decided inside the completing transaction, so a
-// change from another tab cannot slip in between; when an earlier page
-// still lacks an answer, the last page is saved and that page is shown with
-// its problems instead.
-func (s *Server) finish(w http.ResponseWriter, r *http.Request, at *attemptAt, sec quiz.Section, answers scoring.Answers) error {
-	ctx := r.Context()
-	q := at.quiz
+// finish completes the attempt from its last page. The store decides, in
+// the transaction that saves the page, whether every required question is
+// answered, so a change from another tab cannot slip in between; when an
+// earlier page still lacks an answer, the last page is saved all the same
+// and that earlier page is shown with its problems.
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, token string, at attempt, sec quiz.Section, answers scoring.Answers) error {
 	// The attempt joins this browser's history, or starts a new one whose
 	// link only this response hands out.
 	newToken := tandem.NewToken()
@@ -186,76 +191,64 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, at *attemptAt, s
 	if c, err := r.Cookie(personCookie); err == nil && tandem.ValidToken(c.Value) {
 		owner.TokenHash = tandem.HashToken(c.Value)
 	}
-	c, err := s.store.CompleteAttempt(ctx, at.attempt.ID, itemIDs(sec), answers,
-		func(all scoring.Answers) (scoring.Outcome, error) { return scoring.Score(q, all) }, owner)
-	switch {
-	case errors.Is(err, scoring.ErrIncomplete):
-		return s.showIncomplete(w, r, at, sec, answers)
-	case errors.Is(err, scoring.ErrMismatch):
-		return errQuizChanged(q.ID) // only a quiz file edited in place gets here
-	case err != nil:
-		return s.savedElsewhere(w, r, at, err)
+	c, err := s.store.CompleteAttempt(r.Context(), at.ID, at.quiz, itemIDs(sec), answers, owner)
+	if isCode(err, tandem.ECONFLICT) {
+		return errQuizChanged(at.QuizID) // only a quiz file edited in place gets here
 	}
-	s.clearDraftCookie(w, r, q.ID)
-	if c.NewPerson {
-		s.setPersonCookie(w, r, newToken)
-	}
-	http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
-	return nil
-}
-
-// showIncomplete saves the last page and shows the first page that still
-// has a required question unanswered, with status 422.
-func (s *Server) showIncomplete(w http.ResponseWriter, r *http.Request, at *attemptAt, sec quiz.Section, answers scoring.Answers) error {
-	ctx := r.Context()
-	if err := s.store.SaveAnswers(ctx, at.attempt.ID, itemIDs(sec), answers); err != nil {
-		return s.savedElsewhere(w, r, at, err)
-	}
-	a, err := s.store.FindAttemptByToken(ctx, tandem.HashToken(at.token))
 	if err != nil {
 		return err
 	}
-	page := firstIncomplete(at.quiz, a.Answers)
-	if page == 0 { // completed in between by another tab
-		http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
-		return nil
+	if len(c.Missing) > 0 {
+		return s.showMissing(w, r, token, at, c)
 	}
-	earlier := at.quiz.Sections[page-1]
-	problems := map[string]string{}
-	for _, it := range earlier.Items {
-		if _, ok := a.Answers[it.ID]; !ok && !it.Optional {
-			problems[it.ID] = "problem.required"
+	if c.Done {
+		s.clearDraftCookie(w, r, at.QuizID)
+		if c.NewPerson {
+			s.setPersonCookie(w, r, newToken)
 		}
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, s.sectionView(r, at, page, earlier, a.Answers, problems))
+	http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
+	return nil
+}
+
+// showMissing shows the first page that still has a required question
+// unanswered, with every answer given so far, and status 422.
+func (s *Server) showMissing(w http.ResponseWriter, r *http.Request, token string, at attempt, c tandem.Completion) error {
+	page := firstIncomplete(at.quiz, c.Answers)
+	problems := map[string]string{}
+	for _, id := range scoring.Missing(at.quiz.Sections[page-1].Items, c.Answers) {
+		problems[id] = "problem.required"
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, s.sectionView(r, token, at, page, c.Answers, problems))
 	return nil
 }
 
 // savedElsewhere handles a write that lost a race with another tab: when
 // the attempt was completed in the meantime, the result is ready.
-func (s *Server) savedElsewhere(w http.ResponseWriter, r *http.Request, at *attemptAt, err error) error {
+func savedElsewhere(w http.ResponseWriter, r *http.Request, token string, err error) error {
 	if isCode(err, tandem.ECONFLICT) {
-		http.Redirect(w, r, resultURL(at.token), http.StatusSeeOther)
+		http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
 		return nil
 	}
 	return err
 }
 
-// sectionView builds a page of questions with the given answers checked
+// sectionView builds page n of questions with the given answers checked
 // and problems (item id -> catalogue id) shown next to their items.
-func (s *Server) sectionView(r *http.Request, at *attemptAt, n int, sec quiz.Section,
+func (s *Server) sectionView(r *http.Request, token string, at attempt, n int,
 	answers scoring.Answers, problems map[string]string) templ.Component {
 	ctx := r.Context()
 	q := at.quiz
+	sec := q.Sections[n-1]
 	number := 0
 	for _, prev := range q.Sections[:n-1] {
 		number += len(prev.Items)
 	}
 	p := views.SectionPage{
-		QuizTitle: q.Title, Language: q.Language, Action: sectionURL(at.token, n),
+		QuizTitle: q.Title, Language: q.Language, Action: sectionURL(token, n),
 		SectionID: sec.ID, Title: sec.Title, Intro: sec.Intro,
 		Number: n, Total: len(q.Sections), Last: n == len(q.Sections),
-		SharedWith: at.attempt.SharedWith,
+		SharedWith: at.SharedWith,
 	}
 	for i, it := range sec.Items {
 		v := views.ItemView{ID: it.ID, Number: number + i + 1, Text: it.Text, Optional: it.Optional}

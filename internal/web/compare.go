@@ -4,9 +4,10 @@ import (
 	"context"
 	"math"
 	"net/http"
-	"strconv"
 	"strings"
+	"time"
 
+	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/scoring"
 	"github.com/tandem-app/tandem/internal/tandem"
 	"github.com/tandem-app/tandem/web/views"
@@ -18,8 +19,8 @@ const maxMoves = 5
 // comparison is two attempts of one quiz, earlier first, with the other
 // attempts of that quiz to choose from.
 type comparison struct {
-	before, after scoredAttempt
-	options       []scoredAttempt // newest first
+	before, after attempt
+	options       []attempt // newest first
 	result        scoring.Comparison
 }
 
@@ -37,9 +38,9 @@ func (s *Server) loadComparison(r *http.Request) (string, *comparison, error) {
 // takes the newest attempt (of ?quiz= when given) and the one before it.
 // Ids not among the attempts answer 404; with fewer than two attempts to
 // compare, it returns none, a page that says so.
-func compareAttempts(r *http.Request, scored []scoredAttempt, none error) (*comparison, error) {
+func compareAttempts(r *http.Request, scored []attempt, none error) (*comparison, error) {
 	q := r.URL.Query()
-	pick := func(param string) (*scoredAttempt, error) {
+	pick := func(param string) (*attempt, error) {
 		v := q.Get(param)
 		if v == "" {
 			return nil, nil
@@ -49,7 +50,7 @@ func compareAttempts(r *http.Request, scored []scoredAttempt, none error) (*comp
 			return nil, err
 		}
 		for i := range scored {
-			if scored[i].attempt.ID == id {
+			if scored[i].ID == id {
 				return &scored[i], nil
 			}
 		}
@@ -63,23 +64,23 @@ func compareAttempts(r *http.Request, scored []scoredAttempt, none error) (*comp
 	if err != nil {
 		return nil, err
 	}
-	if from != nil && to != nil && from.attempt.ID == to.attempt.ID {
+	if from != nil && to != nil && from.ID == to.ID {
 		return nil, tandem.Errorf(tandem.EINVALID, "an attempt compared with itself")
 	}
 	quizID := q.Get("quiz")
 	switch {
 	case to != nil:
-		quizID = to.attempt.QuizID
+		quizID = to.QuizID
 	case from != nil:
-		quizID = from.attempt.QuizID
+		quizID = from.QuizID
 	}
-	var same []scoredAttempt
-	for _, sa := range scored {
+	var same []attempt
+	for _, a := range scored {
 		if quizID == "" {
-			quizID = sa.attempt.QuizID
+			quizID = a.QuizID
 		}
-		if sa.attempt.QuizID == quizID {
-			same = append(same, sa)
+		if a.QuizID == quizID {
+			same = append(same, a)
 		}
 	}
 	if len(same) < 2 {
@@ -87,29 +88,29 @@ func compareAttempts(r *http.Request, scored []scoredAttempt, none error) (*comp
 	}
 	if to == nil {
 		to = &same[0]
-		if from != nil && from.attempt.ID == to.attempt.ID {
+		if from != nil && from.ID == to.ID {
 			to = &same[1]
 		}
 	}
 	if from == nil {
 		for i := range same {
-			if same[i].attempt.ID != to.attempt.ID {
+			if same[i].ID != to.ID {
 				from = &same[i]
 				break
 			}
 		}
 	}
-	if from.attempt.QuizID != to.attempt.QuizID {
+	if from.QuizID != to.QuizID {
 		return nil, tandem.Errorf(tandem.EINVALID, "attempts of two different quizzes")
 	}
 	before, after := *from, *to
-	if after.attempt.CompletedAt.Before(before.attempt.CompletedAt) {
+	if after.CompletedAt.Before(before.CompletedAt) {
 		before, after = after, before
 	}
 	c := &comparison{before: before, after: after, options: same}
 	c.result = scoring.Compare(
-		scoring.Attempt{Quiz: before.quiz, Outcome: *before.attempt.Outcome, Answers: before.attempt.Answers},
-		scoring.Attempt{Quiz: after.quiz, Outcome: *after.attempt.Outcome, Answers: after.attempt.Answers},
+		scoring.Attempt{Quiz: before.quiz, Outcome: *before.Outcome, Answers: before.Answers},
+		scoring.Attempt{Quiz: after.quiz, Outcome: *after.Outcome, Answers: after.Answers},
 		maxMoves)
 	return c, nil
 }
@@ -117,8 +118,8 @@ func compareAttempts(r *http.Request, scored []scoredAttempt, none error) (*comp
 // errNothingToCompare is the page for fewer than two attempts, with the
 // catalogue ids of its message and of the way back.
 func errNothingToCompare(back, message, action string) error {
-	return &pageError{status: http.StatusNotFound, title: "compare.none.title", message: message,
-		actionURL: back, action: action}
+	return &tandem.Error{Code: tandem.ENOTFOUND, Title: "compare.none.title", Message: message,
+		ActionURL: back, Action: action}
 }
 
 func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) error {
@@ -126,7 +127,7 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := s.compareView(r.Context(), c, personURL(token), nil)
+	v := compareView(r.Context(), c, personURL(token), nil)
 	s.render(w, r, http.StatusOK, views.CompareView(v))
 	return nil
 }
@@ -135,13 +136,13 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) error {
 // or a therapist's page of client (not nil). A therapist sees the answers
 // that moved, and the read-with-care flags that come from the answers,
 // only when the client shares answers.
-func (s *Server) compareView(ctx context.Context, c *comparison, base string, client *tandem.Share) views.Compare {
+func compareView(ctx context.Context, c *comparison, base string, client *tandem.Share) views.Compare {
 	later := c.after.quiz
 	withAnswers := client == nil || client.Link.SharesAnswers
 	v := views.Compare{
 		QuizTitle: later.Title, Language: later.Language,
-		Before:      s.compareSide(ctx, c.before),
-		After:       s.compareSide(ctx, c.after),
+		Before:      compareSide(ctx, c.before),
+		After:       compareSide(ctx, c.after),
 		SameVersion: c.result.SameVersion,
 		HistoryURL:  base,
 		BackLabel:   views.T(ctx, "compare.back"),
@@ -157,12 +158,11 @@ func (s *Server) compareView(ctx context.Context, c *comparison, base string, cl
 		v.Before.Flags, v.After.Flags = nil, nil
 	}
 	for _, o := range c.options {
-		res, _ := o.quiz.ResultByID(o.attempt.Outcome.Result)
 		v.Options = append(v.Options, views.CompareOption{
-			ID:     strconv.FormatInt(o.attempt.ID, 10),
-			Label:  formatDate(ctx, o.attempt.CompletedAt) + " – " + res.Title,
-			Before: o.attempt.ID == c.before.attempt.ID,
-			After:  o.attempt.ID == c.after.attempt.ID,
+			ID:     formatID(o.ID),
+			Label:  formatDate(ctx, o.CompletedAt) + " – " + o.result.Title,
+			Before: o.ID == c.before.ID,
+			After:  o.ID == c.after.ID,
 		})
 	}
 	for _, id := range c.result.Dropped {
@@ -186,7 +186,7 @@ func (s *Server) compareView(ctx context.Context, c *comparison, base string, cl
 			default:
 				row.Verdict = views.T(ctx, "compare.verdict.noise")
 			}
-			if ch.HasNorms && scale.Norms != nil && strings.Contains(strings.ToLower(scale.Norms.Source), "provisional") {
+			if ch.HasNorms && provisional(scale.Norms) {
 				v.ProvisionalNorms = true
 			}
 		}
@@ -208,14 +208,13 @@ func (s *Server) compareView(ctx context.Context, c *comparison, base string, cl
 }
 
 func (c *comparison) query() string {
-	return "from=" + strconv.FormatInt(c.before.attempt.ID, 10) + "&to=" + strconv.FormatInt(c.after.attempt.ID, 10)
+	return "from=" + formatID(c.before.ID) + "&to=" + formatID(c.after.ID)
 }
 
-func (s *Server) compareSide(ctx context.Context, sa scoredAttempt) views.CompareSide {
-	res, _ := sa.quiz.ResultByID(sa.attempt.Outcome.Result)
+func compareSide(ctx context.Context, a attempt) views.CompareSide {
 	return views.CompareSide{
-		ID: strconv.FormatInt(sa.attempt.ID, 10), Date: formatDate(ctx, sa.attempt.CompletedAt),
-		Version: sa.attempt.QuizVersion, ResultTitle: res.Title, Flags: flagTexts(ctx, sa.quiz, sa.attempt),
+		ID: formatID(a.ID), Date: formatDate(ctx, a.CompletedAt),
+		Version: a.QuizVersion, ResultTitle: a.result.Title, Flags: flagTexts(ctx, a),
 	}
 }
 
@@ -275,7 +274,7 @@ func (s *Server) handleCompareJSON(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	var doc compareJSON
-	doc.Quiz.ID = c.after.attempt.QuizID
+	doc.Quiz.ID = c.after.QuizID
 	doc.Before, doc.After = compareSideDoc(c.before), compareSideDoc(c.after)
 	doc.SameVersion = c.result.SameVersion
 	doc.NotCompared = append([]string{}, c.result.Dropped...)
@@ -299,12 +298,18 @@ func (s *Server) handleCompareJSON(w http.ResponseWriter, r *http.Request) error
 	return writeJSON(w, http.StatusOK, doc)
 }
 
-func compareSideDoc(sa scoredAttempt) compareSideJSON {
-	d := compareSideJSON{ID: sa.attempt.ID, Version: sa.attempt.QuizVersion,
-		CompletedAt: sa.attempt.CompletedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), Result: sa.attempt.Outcome.Result,
+func compareSideDoc(a attempt) compareSideJSON {
+	d := compareSideJSON{ID: a.ID, Version: a.QuizVersion,
+		CompletedAt: a.CompletedAt.UTC().Format(time.RFC3339), Result: a.Outcome.Result,
 		Flags: []string{}}
-	for _, f := range scoring.Validity(sa.quiz, sa.attempt.Answers, sa.attempt.Took()) {
+	for _, f := range scoring.Validity(a.quiz, a.Answers, a.Took()) {
 		d.Flags = append(d.Flags, string(f))
 	}
 	return d
+}
+
+// provisional reports whether norms are marked provisional: until real
+// data replaces them, a verdict built on them says so.
+func provisional(n *quiz.Norms) bool {
+	return n != nil && strings.Contains(strings.ToLower(n.Source), "provisional")
 }

@@ -27,7 +27,7 @@ func (s *Server) loadShareLink(r *http.Request) (*tandem.ShareLink, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, ok := s.byID[l.QuizID]
+	q, ok := s.quizzes.Current(l.QuizID)
 	if !ok {
 		return nil, errNotFound
 	}
@@ -41,8 +41,8 @@ func (s *Server) loadShareLink(r *http.Request) (*tandem.ShareLink, error) {
 }
 
 func errLinkEnded(quizID, message string) error {
-	return &pageError{status: http.StatusGone, title: "share.ended.title", message: message,
-		actionURL: "/quizzes/" + quizID, action: "share.ended.action"}
+	return &tandem.Error{Code: tandem.EGONE, Title: "share.ended.title", Message: message,
+		ActionURL: quizURL(quizID), Action: "share.ended.action"}
 }
 
 // handleShareShow shows who shared the quiz and exactly what they will
@@ -56,8 +56,10 @@ func (s *Server) handleShareShow(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// consentView is the consent page of a link whose quiz is current (as
+// loadShareLink makes sure).
 func (s *Server) consentView(r *http.Request, l *tandem.ShareLink) views.Consent {
-	q := s.byID[l.QuizID]
+	q, _ := s.quizzes.Current(l.QuizID)
 	return views.Consent{
 		Therapist:     l.TherapistName,
 		QuizTitle:     q.Title,
@@ -66,8 +68,8 @@ func (s *Server) consentView(r *http.Request, l *tandem.ShareLink) views.Consent
 		Spectrum:      q.Spectrum != nil,
 		Wording:       consentWording,
 		Action:        r.URL.Path,
-		PrivateURL:    "/quizzes/" + q.ID + "/attempts",
-		AboutURL:      "/quizzes/" + q.ID,
+		PrivateURL:    quizStartURL(q.ID),
+		AboutURL:      quizURL(q.ID),
 	}
 }
 
@@ -109,7 +111,8 @@ func (s *Server) handleShareConsent(w http.ResponseWriter, r *http.Request) erro
 	if c.NewPerson {
 		s.setPersonCookie(w, r, newToken)
 	}
-	return s.startAttempt(w, r, s.byID[l.QuizID], c.ShareID)
+	q, _ := s.quizzes.Current(l.QuizID)
+	return s.startAttempt(w, r, q, c.ShareID)
 }
 
 // handleShareRetake starts, from the person's page, another attempt to
@@ -130,21 +133,15 @@ func (s *Server) handleShareRetake(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	shares, err := s.store.ListPersonShares(r.Context(), p.ID)
+	sh, err := s.store.FindPersonShare(r.Context(), p.ID, id)
 	if err != nil {
 		return err
 	}
-	for _, sh := range shares {
-		if sh.ID != id {
-			continue
-		}
-		q, ok := s.byID[sh.Link.QuizID]
-		if !sh.Sharing() || !ok {
-			return errNotFound
-		}
-		return s.startAttempt(w, r, q, sh.ID)
+	q, ok := s.quizzes.Current(sh.Link.QuizID)
+	if !sh.Sharing() || !ok {
+		return errNotFound
 	}
-	return errNotFound
+	return s.startAttempt(w, r, q, sh.ID)
 }
 
 // handleStopSharing ends one of the person's consents, from their page.

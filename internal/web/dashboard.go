@@ -14,8 +14,6 @@ import (
 	"github.com/tandem-app/tandem/web/views"
 )
 
-func clientURL(id int64) string { return "/therapist/clients/" + formatID(id) }
-
 // An access log page shows at most maxAccessRows rows, made of the newest
 // maxAccessRead looks (see accessRows).
 const (
@@ -38,12 +36,12 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	filter := r.URL.Query().Get("quiz")
-	if s.byID[filter] == nil {
+	if _, ok := s.quizzes.Current(filter); !ok {
 		filter = ""
 	}
 	v := views.Dashboard{Name: t.DisplayName, Quiz: filter, Revoked: r.URL.Query().Get("revoked") == "1"}
 	v.Quizzes = append(v.Quizzes, views.Option{Value: "", Label: views.T(ctx, "dashboard.filter.all"), Selected: filter == ""})
-	for _, q := range s.quizzes {
+	for _, q := range s.quizzes.List() {
 		v.Quizzes = append(v.Quizzes, views.Option{Value: q.ID, Label: q.Title, Selected: q.ID == filter})
 	}
 	byLink := map[int64][]*tandem.Share{}
@@ -70,7 +68,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 			if !c.Sharing() {
 				row.Stopped = formatDate(ctx, c.StoppedAt)
 			} else if c.Latest != nil {
-				q, err := s.quizForAttempt(ctx, &tandem.Attempt{QuizID: c.Latest.QuizID, QuizHash: c.Latest.QuizHash})
+				q, err := s.quizzes.For(c.Latest.QuizID, c.Latest.QuizHash, true)
 				if err != nil {
 					return err
 				}
@@ -106,55 +104,45 @@ func (s *Server) recordAccess(r *http.Request, what string, shareIDs ...int64) e
 	return s.store.RecordAccess(r.Context(), what, shareIDs...)
 }
 
-// loadClient returns the URL's client of the logged-in therapist and the
-// attempts they share, with their quizzes; someone else's client is
-// ENOTFOUND.
-func (s *Server) loadClient(r *http.Request) (*tandem.Share, []scoredAttempt, error) {
+// loadClient returns the URL's client of the logged-in therapist; someone
+// else's client is ENOTFOUND.
+func (s *Server) loadClient(r *http.Request) (*tandem.Share, error) {
 	id, err := parseID(chi.URLParam(r, "client"))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	ctx := r.Context()
-	c, err := s.store.FindClient(ctx, therapist(r).ID, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !c.Sharing() {
-		return c, nil, nil
-	}
-	scored, err := s.sharedHistory(ctx, c.ID)
-	return c, scored, err
+	return s.store.FindClient(r.Context(), therapist(r).ID, id)
 }
 
 // loadSharingClient is loadClient for pages of results: a client who
 // stopped sharing has none to show.
-func (s *Server) loadSharingClient(r *http.Request) (*tandem.Share, []scoredAttempt, error) {
-	c, scored, err := s.loadClient(r)
+func (s *Server) loadSharingClient(r *http.Request) (*tandem.Share, error) {
+	c, err := s.loadClient(r)
 	if err == nil && !c.Sharing() {
 		err = errStoppedSharing(c)
 	}
-	return c, scored, err
+	return c, err
 }
 
 // sharedHistory is what a share lets its therapist see: the attempts with
 // their quizzes, newest first.
-func (s *Server) sharedHistory(ctx context.Context, shareID int64) ([]scoredAttempt, error) {
+func (s *Server) sharedHistory(ctx context.Context, shareID int64) ([]attempt, error) {
 	attempts, err := s.store.ListSharedAttempts(ctx, shareID)
 	if err != nil {
 		return nil, err
 	}
-	return s.withQuizzes(ctx, attempts)
+	return s.withQuizzes(attempts)
 }
 
 // errStoppedSharing is what a therapist sees of a client who stopped
 // sharing: that they did, and nothing else.
 func errStoppedSharing(c *tandem.Share) error {
-	return &pageError{status: http.StatusGone, title: "client.stopped.title", message: "client.stopped.message",
-		actionURL: clientURL(c.ID), action: "client.stopped.action"}
+	return &tandem.Error{Code: tandem.EGONE, Title: "client.stopped.title", Message: "client.stopped.message",
+		ActionURL: clientURL(c.ID), Action: "client.stopped.action"}
 }
 
 func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
-	c, scored, err := s.loadClient(r)
+	c, err := s.loadClient(r)
 	if err != nil {
 		return err
 	}
@@ -167,19 +155,21 @@ func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
 	if !c.Sharing() {
 		v.Stopped = formatDate(ctx, c.StoppedAt)
 	} else {
+		scored, err := s.sharedHistory(ctx, c.ID)
+		if err != nil {
+			return err
+		}
 		if err := s.recordAccess(r, tandem.AccessClient, c.ID); err != nil {
 			return err
 		}
-		for _, sa := range scored {
-			a, q := sa.attempt, sa.quiz
-			res, _ := q.ResultByID(a.Outcome.Result)
+		for _, a := range scored {
 			v.Attempts = append(v.Attempts, views.HistoryRow{
-				Date: formatDate(ctx, a.CompletedAt), QuizTitle: q.Title, Version: a.QuizVersion,
-				ResultTitle: res.Title, URL: base + "/attempts/" + formatID(a.ID),
-				Flagged: c.Link.SharesAnswers && len(flagTexts(ctx, q, a)) > 0,
+				Date: formatDate(ctx, a.CompletedAt), QuizTitle: a.quiz.Title, Version: a.QuizVersion,
+				ResultTitle: a.result.Title, URL: clientAttemptURL(c.ID, a.ID),
+				Flagged: c.Link.SharesAnswers && len(flagTexts(ctx, a)) > 0,
 			})
 		}
-		v.Quizzes = s.trends(ctx, base, true, scored)
+		v.Quizzes = trends(ctx, base, true, scored)
 	}
 	log, err := s.store.ListShareAccess(ctx, c.ID, maxAccessRead)
 	if err != nil {
@@ -193,7 +183,7 @@ func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
 // handleClientResult shows one shared attempt as its result page, with
 // the answers when the link shares them.
 func (s *Server) handleClientResult(w http.ResponseWriter, r *http.Request) error {
-	c, scored, err := s.loadSharingClient(r)
+	c, err := s.loadSharingClient(r)
 	if err != nil {
 		return err
 	}
@@ -201,38 +191,40 @@ func (s *Server) handleClientResult(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	for _, sa := range scored {
-		if sa.attempt.ID != id {
-			continue
-		}
-		ca, err := s.completed(r, sa.attempt)
-		if err != nil {
-			return err
-		}
-		if err := s.recordAccess(r, tandem.AccessResult, c.ID); err != nil {
-			return err
-		}
-		v := s.resultView(r, ca)
-		v.Back = &views.Crumb{URL: clientURL(c.ID), Label: c.Name()}
-		if !c.Link.SharesAnswers {
-			v.Flags = nil // they come from the answers, which are not shared
-		} else {
-			for _, it := range ca.quiz.Items() {
-				row := views.AnswerRow{Text: it.Text}
-				if n, ok := sa.attempt.Answers[it.ID]; ok {
-					row.Answer = ca.quiz.Scale.Label(n)
-				}
-				v.Answers = append(v.Answers, row)
-			}
-		}
-		s.render(w, r, http.StatusOK, views.ResultView(v))
-		return nil
+	a, err := s.store.FindSharedAttempt(r.Context(), c.ID, id)
+	if err != nil {
+		return err
 	}
-	return errNotFound
+	at, err := s.withQuiz(a)
+	if err != nil {
+		return err
+	}
+	if err := s.recordAccess(r, tandem.AccessResult, c.ID); err != nil {
+		return err
+	}
+	v := s.resultView(r, at)
+	v.Back = &views.Crumb{URL: clientURL(c.ID), Label: c.Name()}
+	if !c.Link.SharesAnswers {
+		v.Flags = nil // they come from the answers, which are not shared
+	} else {
+		for _, it := range at.quiz.Items() {
+			row := views.AnswerRow{Text: it.Text}
+			if n, ok := at.Answers[it.ID]; ok {
+				row.Answer = at.quiz.Scale.Label(n)
+			}
+			v.Answers = append(v.Answers, row)
+		}
+	}
+	s.render(w, r, http.StatusOK, views.ResultView(v))
+	return nil
 }
 
 func (s *Server) handleClientCompare(w http.ResponseWriter, r *http.Request) error {
-	c, scored, err := s.loadSharingClient(r)
+	c, err := s.loadSharingClient(r)
+	if err != nil {
+		return err
+	}
+	scored, err := s.sharedHistory(r.Context(), c.ID)
 	if err != nil {
 		return err
 	}
@@ -244,7 +236,7 @@ func (s *Server) handleClientCompare(w http.ResponseWriter, r *http.Request) err
 	if err := s.recordAccess(r, tandem.AccessCompare, c.ID); err != nil {
 		return err
 	}
-	v := s.compareView(r.Context(), cmp, base, c)
+	v := compareView(r.Context(), cmp, base, c)
 	s.render(w, r, http.StatusOK, views.CompareView(v))
 	return nil
 }
@@ -274,8 +266,8 @@ func (s *Server) handleClientsExport(w http.ResponseWriter, r *http.Request) err
 			logged = append(logged, c.ID)
 		}
 		prefix := []string{formatID(c.ID), safeCell(c.Name())}
-		for _, sa := range scored {
-			writeExportRows(cw, prefix, sa, c.Link.SharesAnswers)
+		for _, a := range scored {
+			writeExportRows(cw, prefix, a, c.Link.SharesAnswers)
 		}
 	}
 	cw.Flush()

@@ -24,72 +24,94 @@ func (s *Server) wrap(h handlerFunc) http.HandlerFunc {
 	}
 }
 
-// pageError is an error that brings its own page: status, texts and an
-// action to offer, all as catalogue ids.
-type pageError struct {
-	status            int
-	title, message    string
-	actionURL, action string
+// codePage is what a code answers with: a status, and the catalogue ids
+// of the page for errors that do not name their own.
+type codePage struct {
+	status         int
+	title, message string
 }
 
-func (e *pageError) Error() string { return http.StatusText(e.status) + ": " + e.message }
+var codePages = map[string]codePage{
+	tandem.EINVALID:     {http.StatusBadRequest, "error.invalid.title", "error.invalid.message"},
+	tandem.EFORBIDDEN:   {http.StatusForbidden, "error.forbidden.title", "error.forbidden.message"},
+	tandem.ENOTFOUND:    {http.StatusNotFound, "error.notfound.title", "error.notfound.message"},
+	tandem.ENOTALLOWED:  {http.StatusMethodNotAllowed, "error.method.title", "error.method.message"},
+	tandem.ECONFLICT:    {http.StatusConflict, "error.conflict.title", "error.conflict.message"},
+	tandem.EGONE:        {http.StatusGone, "error.gone.title", "error.gone.message"},
+	tandem.ETOOLARGE:    {http.StatusRequestEntityTooLarge, "error.toolarge.title", "error.toolarge.message"},
+	tandem.ETOOMANY:     {http.StatusTooManyRequests, "error.toomany.title", "error.toomany.message"},
+	tandem.EINTERNAL:    {http.StatusInternalServerError, "error.internal.title", "error.internal.message"},
+	tandem.EUNAVAILABLE: {http.StatusServiceUnavailable, "error.unavailable.title", "error.unavailable.message"},
+}
 
+// Errors the web layer itself answers with.
 var (
-	errTooLarge = &pageError{status: http.StatusRequestEntityTooLarge, title: "error.toolarge.title", message: "error.toolarge.message"}
-	errMethod   = &pageError{status: http.StatusMethodNotAllowed, title: "error.method.title", message: "error.method.message"}
-	errInvalid  = &pageError{status: http.StatusBadRequest, title: "error.invalid.title", message: "error.invalid.message"}
+	errNotFound = &tandem.Error{Code: tandem.ENOTFOUND}
+	errInvalid  = &tandem.Error{Code: tandem.EINVALID}
+	errTooLarge = &tandem.Error{Code: tandem.ETOOLARGE}
+	errTooMany  = &tandem.Error{Code: tandem.ETOOMANY}
+	errMethod   = &tandem.Error{Code: tandem.ENOTALLOWED}
+	errPanic    = &tandem.Error{Code: tandem.EINTERNAL, Detail: "panic"}
 )
 
-// pageFor maps an error to its page. Errors without a code are internal:
-// the person sees a calm generic page and only the log has the detail.
-func pageFor(err error) *pageError {
-	var pe *pageError
-	if errors.As(err, &pe) {
-		return pe
-	}
+// errorPage is what an error answers with: its status and page, the
+// code's own where the error names none. Errors without a code are
+// internal: the person sees a calm generic page and only the log has the
+// detail.
+func errorPage(err error) (int, tandem.Error) {
+	var e tandem.Error
+	var te *tandem.Error
 	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return errTooLarge
+	switch {
+	case errors.As(err, &te):
+		e = *te
+	case errors.As(err, &tooLarge):
+		e = *errTooLarge
+	default:
+		e = tandem.Error{Code: tandem.EINTERNAL}
 	}
-	switch tandem.ErrorCode(err) {
-	case tandem.EINVALID:
-		return errInvalid
-	case tandem.ENOTFOUND:
-		return &pageError{status: http.StatusNotFound, title: "error.notfound.title", message: "error.notfound.message"}
-	case tandem.ECONFLICT:
-		return &pageError{status: http.StatusConflict, title: "error.conflict.title", message: "error.conflict.message"}
-	case tandem.EUNAVAILABLE:
-		return &pageError{status: http.StatusServiceUnavailable, title: "error.unavailable.title", message: "error.unavailable.message"}
+	p, ok := codePages[e.Code]
+	if !ok {
+		e.Code, e.Title, e.Message = tandem.EINTERNAL, "", ""
+		p = codePages[tandem.EINTERNAL]
 	}
-	return &pageError{status: http.StatusInternalServerError, title: "error.internal.title", message: "error.internal.message"}
+	if e.Title == "" {
+		e.Title = p.title
+	}
+	if e.Message == "" {
+		e.Message = p.message
+	}
+	return p.status, e
 }
+
+func isCode(err error, code string) bool { return tandem.ErrorCode(err) == code }
 
 // error answers a failed request with a calm page and logs it. The log
 // line has the route pattern, never the path: paths hold secret tokens.
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
-	p := pageFor(err)
+	status, e := errorPage(err)
 	level := slog.LevelDebug
-	if p.status >= 500 {
+	if status >= 500 {
 		level = slog.LevelError
 	}
-	s.log.Log(r.Context(), level, "request failed", "method", r.Method, "route", routePattern(r), "status", p.status, "err", err)
-	if p.status == http.StatusServiceUnavailable {
+	s.log.Log(r.Context(), level, "request failed", "method", r.Method, "route", routePattern(r), "status", status, "err", err)
+	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "5")
 	}
 	ctx := r.Context()
 	if strings.HasSuffix(routePattern(r), ".json") {
 		// Scripts that asked for JSON get their error as JSON.
-		_ = writeJSON(w, p.status, map[string]string{"error": views.T(ctx, p.title)})
+		_ = writeJSON(w, status, map[string]string{"error": views.T(ctx, e.Title)})
 		return
 	}
 	page := views.ErrorPage{
-		Title:   views.T(ctx, p.title),
-		Message: views.T(ctx, p.message),
+		Title:   views.T(ctx, e.Title),
+		Message: views.T(ctx, e.Message),
 	}
-	if p.actionURL != "" {
-		page.ActionURL, page.ActionLabel = p.actionURL, views.T(ctx, p.action)
+	if e.ActionURL != "" {
+		page.ActionURL, page.ActionLabel = e.ActionURL, views.T(ctx, e.Action)
 	}
-	s.render(w, r, p.status, views.ErrorView(page))
+	s.render(w, r, status, views.ErrorView(page))
 }
 
 // render writes a page with a status. templ.Handler buffers, so a failed

@@ -32,18 +32,14 @@ func (s *Server) handleExportJSON(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	doc := exportJSON{ExportedAt: time.Now().UTC().Format(time.RFC3339), Attempts: []exportAttemptJSON{}}
-	for _, sa := range scored {
-		c, err := s.completed(r, sa.attempt)
-		if err != nil {
-			return err
-		}
+	doc := exportJSON{ExportedAt: s.now().UTC().Format(time.RFC3339), Attempts: []exportAttemptJSON{}}
+	for _, a := range scored {
 		doc.Attempts = append(doc.Attempts, exportAttemptJSON{
-			ID:          sa.attempt.ID,
-			StartedAt:   sa.attempt.CreatedAt.UTC().Format(time.RFC3339),
-			CompletedAt: sa.attempt.CompletedAt.UTC().Format(time.RFC3339),
-			resultJSON:  s.resultDoc(c),
-			Answers:     sa.attempt.Answers,
+			ID:          a.ID,
+			StartedAt:   a.CreatedAt.UTC().Format(time.RFC3339),
+			CompletedAt: a.CompletedAt.UTC().Format(time.RFC3339),
+			resultJSON:  resultDoc(a),
+			Answers:     a.Answers,
 		})
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="tandem-results.json"`)
@@ -61,8 +57,8 @@ func (s *Server) handleExportCSV(w http.ResponseWriter, r *http.Request) error {
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
 	_ = cw.Write(exportHeader)
-	for _, sa := range scored {
-		writeExportRows(cw, nil, sa, true)
+	for _, a := range scored {
+		writeExportRows(cw, nil, a, true)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -79,15 +75,14 @@ var exportHeader = []string{"attempt", "quiz", "version", "completed_at", "kind"
 
 // writeExportRows writes one attempt as rows of the CSV export, each after
 // prefix, with its answers when withAnswers.
-func writeExportRows(cw *csv.Writer, prefix []string, sa scoredAttempt, withAnswers bool) {
-	a, q := sa.attempt, sa.quiz
+func writeExportRows(cw *csv.Writer, prefix []string, a attempt, withAnswers bool) {
+	q := a.quiz
 	row := func(kind, id, value, label string) {
 		_ = cw.Write(append(append([]string{}, prefix...), strconv.FormatInt(a.ID, 10), safeCell(a.QuizID),
 			strconv.Itoa(a.QuizVersion), a.CompletedAt.UTC().Format(time.RFC3339), kind, safeCell(id), value,
 			safeCell(label)))
 	}
-	res, _ := q.ResultByID(a.Outcome.Result)
-	row("result", res.ID, "", res.Title)
+	row("result", a.result.ID, "", a.result.Title)
 	row("position", "", floatCell(a.Outcome.Position), "")
 	for _, sc := range a.Outcome.Scales {
 		row("scale", sc.Scale, floatCell(sc.Score), scaleName(q, sc.Scale))
@@ -104,7 +99,7 @@ func writeExportRows(cw *csv.Writer, prefix []string, sa scoredAttempt, withAnsw
 
 // personHistory is the URL's person, with their personal token and their
 // attempts with their quizzes, newest first.
-func (s *Server) personHistory(r *http.Request) (string, *tandem.Person, []scoredAttempt, error) {
+func (s *Server) personHistory(r *http.Request) (string, *tandem.Person, []attempt, error) {
 	token, p, err := s.loadPerson(r)
 	if err != nil {
 		return "", nil, nil, err
@@ -113,7 +108,7 @@ func (s *Server) personHistory(r *http.Request) (string, *tandem.Person, []score
 	if err != nil {
 		return "", nil, nil, err
 	}
-	scored, err := s.withQuizzes(r.Context(), attempts)
+	scored, err := s.withQuizzes(attempts)
 	return token, p, scored, err
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"unicode/utf8"
@@ -77,7 +78,8 @@ func decodeSectionForm(r *http.Request, q *quiz.Quiz, sec quiz.Section) (*sectio
 // formError keeps a too-large body as such (413) and makes every other
 // parse failure a 400.
 func formError(err error) error {
-	if pe := pageFor(err); pe == errTooLarge {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
 		return err
 	}
 	return errInvalid
@@ -88,15 +90,13 @@ func formError(err error) error {
 // the person moves forward: going back keeps a half-answered page.
 func (f *sectionForm) problems(sec quiz.Section) map[string]string {
 	ps := map[string]string{}
-	for _, it := range sec.Items {
-		switch {
-		case f.invalid[it.ID]:
-			ps[it.ID] = "problem.invalid"
-		case f.nav == navNext && !it.Optional:
-			if _, ok := f.answers[it.ID]; !ok {
-				ps[it.ID] = "problem.required"
-			}
+	if f.nav == navNext {
+		for _, id := range scoring.Missing(sec.Items, f.answers) {
+			ps[id] = "problem.required"
 		}
+	}
+	for id := range f.invalid {
+		ps[id] = "problem.invalid"
 	}
 	return ps
 }

@@ -141,13 +141,15 @@ func checkDecode(t *testing.T, q *quiz.Quiz, sec quiz.Section, body string) {
 	}
 	if len(body) > maxBodyBytes {
 		require.Error(t, err, "a body over the cap is refused")
-		assert.Same(t, errTooLarge, pageFor(err), "413 for %d bytes", len(body))
+		status, _ := errorPage(err)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, status, "413 for %d bytes", len(body))
 		return
 	}
 	sent, wantOK := reference(body, sec.ID, items)
 	if err != nil {
 		assert.Nil(t, form)
-		assert.Same(t, errInvalid, pageFor(err), "400, not %v", err)
+		status, _ := errorPage(err)
+		assert.Equal(t, http.StatusBadRequest, status, "400, not %v", err)
 		assert.False(t, wantOK, "a body a page could send was refused: %q", body)
 		return
 	}

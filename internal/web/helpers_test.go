@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -72,15 +73,23 @@ func newEnv(tb testing.TB, qs ...*quiz.Quiz) *env {
 // already hold data from an earlier server.
 func newEnvAt(tb testing.TB, path string, qs ...*quiz.Quiz) *env {
 	tb.Helper()
-	return newEnvConfig(tb, path, web.Config{Quizzes: qs})
+	return newEnvQuizzes(tb, path, web.Config{}, qs...)
 }
 
-// newEnvConfig starts a server built from cfg on the database at path;
-// cfg's store is that database, and its quizzes default to the shipped ones.
+// newEnvConfig starts a server built from cfg, with the shipped quizzes,
+// on the database at path; cfg's store is that database.
 func newEnvConfig(tb testing.TB, path string, cfg web.Config) *env {
 	tb.Helper()
-	if len(cfg.Quizzes) == 0 {
-		cfg.Quizzes = shipped(tb)
+	return newEnvQuizzes(tb, path, cfg)
+}
+
+// newEnvQuizzes starts a server built from cfg with the quizzes given,
+// the shipped ones when none, on the database at path; cfg's store is
+// that database.
+func newEnvQuizzes(tb testing.TB, path string, cfg web.Config, qs ...*quiz.Quiz) *env {
+	tb.Helper()
+	if len(qs) == 0 {
+		qs = shipped(tb)
 	}
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, path)
@@ -93,9 +102,14 @@ func newEnvConfig(tb testing.TB, path string, cfg web.Config) *env {
 		cfg.Sessions = db.Sessions()
 	}
 	if cfg.Now == nil {
-		cfg.Now = func() time.Time { return db.Now() }
+		cfg.Now = db.Now
 	}
-	s, err := web.New(ctx, cfg)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.Quizzes, err = web.LoadCatalogue(ctx, db, qs, cfg.Logger)
+	require.NoError(tb, err)
+	s, err := web.New(cfg)
 	require.NoError(tb, err)
 	srv := httptest.NewServer(s.Handler())
 	e := &env{t: tb, srv: srv, web: s, db: db, dbPath: path, clock: clock}
@@ -104,6 +118,22 @@ func newEnvConfig(tb testing.TB, path string, cfg web.Config) *env {
 		srv.Close()
 		assert.NoError(tb, db.Close())
 	})
+	return e
+}
+
+// newEnvStore starts a server with the quizzes on store, a wrapper of db
+// that fails or races on purpose; the test closes db.
+func newEnvStore(tb testing.TB, db *sqlite.DB, store web.Store, qs ...*quiz.Quiz) *env {
+	tb.Helper()
+	ctx := context.Background()
+	cat, err := web.LoadCatalogue(ctx, db, qs, slog.New(slog.DiscardHandler))
+	require.NoError(tb, err)
+	s, err := web.New(web.Config{Quizzes: cat, Store: store, Sessions: db.Sessions()})
+	require.NoError(tb, err)
+	srv := httptest.NewServer(s.Handler())
+	tb.Cleanup(srv.Close)
+	e := &env{t: tb, srv: srv, web: s, db: db}
+	e.client = e.newClient()
 	return e
 }
 

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/scoring"
 	"github.com/tandem-app/tandem/internal/tandem"
 	"github.com/tandem-app/tandem/web/views"
@@ -32,16 +31,14 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 		DeleteURL:  base + "/delete",
 		ForgetURL:  base + "/forget",
 	}
-	for _, sa := range scored {
-		a, q := sa.attempt, sa.quiz
-		res, _ := q.ResultByID(a.Outcome.Result)
+	for _, a := range scored {
 		h.Attempts = append(h.Attempts, views.HistoryRow{
-			Date: formatDate(ctx, a.CompletedAt), QuizTitle: q.Title, Version: a.QuizVersion,
-			ResultTitle: res.Title, URL: personAttemptURL(token, a.ID),
-			Flagged: len(scoring.Validity(q, a.Answers, a.Took())) > 0,
+			Date: formatDate(ctx, a.CompletedAt), QuizTitle: a.quiz.Title, Version: a.QuizVersion,
+			ResultTitle: a.result.Title, URL: personAttemptURL(token, a.ID),
+			Flagged: len(scoring.Validity(a.quiz, a.Answers, a.Took())) > 0,
 		})
 	}
-	h.Quizzes = s.trends(ctx, base, false, scored)
+	h.Quizzes = trends(ctx, base, false, scored)
 	if h.Sharing, err = s.sharing(r, token, p); err != nil {
 		return err
 	}
@@ -81,7 +78,7 @@ func (s *Server) sharing(r *http.Request, token string, p *tandem.Person) (*view
 		row := views.ShareRow{Therapist: sh.Link.TherapistName, QuizTitle: s.quizTitle(sh.Link.QuizID),
 			Since: formatDate(ctx, sh.ConsentedAt), SharesAnswers: sh.Link.SharesAnswers}
 		if sh.Sharing() {
-			base := personURL(token) + "/shares/" + formatID(sh.ID)
+			base := personShareURL(token, sh.ID)
 			row.StopURL, row.RetakeURL = base+"/stop", base+"/attempts"
 		} else {
 			row.Stopped = formatDate(ctx, sh.StoppedAt)
@@ -103,38 +100,20 @@ func ownNavigation(r *http.Request) bool {
 	return false
 }
 
-// scoredAttempt is a completed attempt with the quiz it was scored on.
-type scoredAttempt struct {
-	attempt *tandem.Attempt
-	quiz    *quiz.Quiz
-}
-
-func (s *Server) withQuizzes(ctx context.Context, attempts []*tandem.Attempt) ([]scoredAttempt, error) {
-	out := make([]scoredAttempt, len(attempts))
-	for i, a := range attempts {
-		q, err := s.quizForAttempt(ctx, a)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = scoredAttempt{a, q}
-	}
-	return out, nil
-}
-
 // trends groups attempts (newest first) by quiz, most recently taken quiz
 // first, and draws each scale and the spectrum oldest to newest. Scales are
 // named as in the newest attempt's file. Compare links go below base: a
 // personal page, which offers to take the quiz again, or a therapist's
 // page of a client (forTherapist), which speaks of the client.
-func (s *Server) trends(ctx context.Context, base string, forTherapist bool, scored []scoredAttempt) []views.QuizTrend {
+func trends(ctx context.Context, base string, forTherapist bool, scored []attempt) []views.QuizTrend {
 	var order []string
-	byQuiz := map[string][]scoredAttempt{}
-	for _, sa := range scored {
-		id := sa.attempt.QuizID
+	byQuiz := map[string][]attempt{}
+	for _, a := range scored {
+		id := a.QuizID
 		if _, seen := byQuiz[id]; !seen {
 			order = append(order, id)
 		}
-		byQuiz[id] = append(byQuiz[id], sa)
+		byQuiz[id] = append(byQuiz[id], a)
 	}
 	var out []views.QuizTrend
 	for _, id := range order {
@@ -142,7 +121,7 @@ func (s *Server) trends(ctx context.Context, base string, forTherapist bool, sco
 		latest := group[0].quiz
 		t := views.QuizTrend{ID: id, Title: latest.Title, Language: latest.Language, Count: len(group), Client: forTherapist}
 		if !forTherapist {
-			t.RetakeURL = "/quizzes/" + id
+			t.RetakeURL = quizURL(id)
 		}
 		if len(group) > 1 {
 			t.CompareURL = base + "/compare?quiz=" + id
@@ -150,7 +129,7 @@ func (s *Server) trends(ctx context.Context, base string, forTherapist bool, sco
 		for _, sc := range latest.Scales {
 			trend := views.Trend{ID: id + "-" + sc.ID, Name: sc.Name}
 			for i := len(group) - 1; i >= 0; i-- {
-				a := group[i].attempt
+				a := group[i]
 				trend.Points = append(trend.Points, views.TrendPoint{Date: formatDate(ctx, a.CompletedAt), Value: a.Outcome.ScoreOf(sc.ID)})
 			}
 			t.Scales = append(t.Scales, trend)
@@ -158,7 +137,7 @@ func (s *Server) trends(ctx context.Context, base string, forTherapist bool, sco
 		if sp := latest.Spectrum; sp != nil {
 			trend := views.Trend{ID: id + "-spectrum", Name: views.T(ctx, "history.spectrum")}
 			for i := len(group) - 1; i >= 0; i-- {
-				a := group[i].attempt
+				a := group[i]
 				trend.Points = append(trend.Points, views.TrendPoint{Date: formatDate(ctx, a.CompletedAt), Value: a.Outcome.Position})
 			}
 			t.Spectrum, t.Left, t.Right = &trend, scaleName(latest, sp.Left), scaleName(latest, sp.Right)
@@ -175,12 +154,8 @@ func (s *Server) handlePersonResult(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	c, err := s.completed(r, a)
-	if err != nil {
-		return err
-	}
 	url := personAttemptURL(token, a.ID)
-	v := s.resultView(r, c)
+	v := s.resultView(r, a)
 	v.URL = s.absoluteURL(r, personURL(token))
 	v.JSONURL = url + ".json"
 	v.DeleteURL = url + "/delete"
@@ -193,11 +168,7 @@ func (s *Server) handlePersonResultJSON(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	c, err := s.completed(r, a)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s.resultDoc(c))
+	return writeJSON(w, http.StatusOK, resultDoc(a))
 }
 
 func (s *Server) handleAttemptDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
@@ -206,7 +177,7 @@ func (s *Server) handleAttemptDeleteConfirm(w http.ResponseWriter, r *http.Reque
 		return err
 	}
 	url := personAttemptURL(token, a.ID)
-	s.confirmDeleteAttempt(w, r, a, url+"/delete", url)
+	s.confirmDeleteAttempt(w, r, a.Attempt, url+"/delete", url)
 	return nil
 }
 
@@ -265,9 +236,9 @@ var flagMessages = map[scoring.Flag]string{
 }
 
 // flagTexts explains an attempt's validity flags.
-func flagTexts(ctx context.Context, q *quiz.Quiz, a *tandem.Attempt) []string {
+func flagTexts(ctx context.Context, a attempt) []string {
 	var out []string
-	for _, f := range scoring.Validity(q, a.Answers, a.Took()) {
+	for _, f := range scoring.Validity(a.quiz, a.Answers, a.Took()) {
 		out = append(out, views.T(ctx, flagMessages[f]))
 	}
 	return out

@@ -47,8 +47,6 @@ func clientAddr(r *http.Request) string {
 	return httprate.CanonicalizeIP(ip)
 }
 
-var errTooMany = &pageError{status: http.StatusTooManyRequests, title: "error.toomany.title", message: "error.toomany.message"}
-
 // clientIP records the client's address for the limits: the TCP peer, or,
 // behind proxies at the trusted addresses, the last address they add to
 // X-Forwarded-For. Headers from anyone else are ignored, so a client
@@ -90,7 +88,7 @@ type loginLimiter struct {
 	sweep    time.Time // when old keys were last dropped
 }
 
-func newLoginLimiter(l LoginLimits) *loginLimiter {
+func newLoginLimiter(l LoginLimits, now func() time.Time) *loginLimiter {
 	if l.Window <= 0 {
 		l.Window = DefaultLoginLimits.Window
 	}
@@ -100,7 +98,7 @@ func newLoginLimiter(l LoginLimits) *loginLimiter {
 	if l.PerAddress <= 0 {
 		l.PerAddress = DefaultLoginLimits.PerAddress
 	}
-	return &loginLimiter{limits: l, now: time.Now, failures: map[string][]time.Time{}}
+	return &loginLimiter{limits: l, now: now, failures: map[string][]time.Time{}}
 }
 
 func (l *loginLimiter) limit(key string) int {

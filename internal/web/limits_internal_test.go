@@ -12,8 +12,8 @@ import (
 // right password clears the account's count but not the address's.
 func TestLoginLimiter_UndoForgive(t *testing.T) {
 	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
-	l := newLoginLimiter(LoginLimits{Window: time.Hour, PerAccount: 10, PerAddress: 100})
-	l.now = func() time.Time { now = now.Add(time.Second); return now }
+	l := newLoginLimiter(LoginLimits{Window: time.Hour, PerAccount: 10, PerAddress: 100},
+		func() time.Time { now = now.Add(time.Second); return now })
 	keys := []string{loginKeyAddress + "192.0.2.1", loginKeyAccount + "ana@example.com"}
 	for range 9 {
 		_, wait := l.begin(keys...)

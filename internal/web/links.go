@@ -13,10 +13,6 @@ import (
 	"github.com/tandem-app/tandem/web/views"
 )
 
-func shareURL(token string) string { return "/share/" + token }
-
-func linkURL(id int64) string { return "/therapist/links/" + formatID(id) }
-
 // linkForm is the new-link form as sent.
 type linkForm struct {
 	quiz, label, expires string
@@ -59,7 +55,7 @@ var expiryChoices = []int{7, 30, 90, 0}
 func (s *Server) linkFormView(r *http.Request, f linkForm) views.LinkForm {
 	ctx := r.Context()
 	v := views.LinkForm{Label: f.label, Answers: f.answers, Problems: map[string]string{}}
-	for _, q := range s.quizzes {
+	for _, q := range s.quizzes.List() {
 		v.Quizzes = append(v.Quizzes, views.Option{Value: q.ID, Label: q.Title, Selected: q.ID == f.quiz})
 	}
 	for _, days := range expiryChoices {
@@ -76,11 +72,11 @@ func (s *Server) linkFormView(r *http.Request, f linkForm) views.LinkForm {
 
 func (s *Server) handleLinkNew(w http.ResponseWriter, r *http.Request) error {
 	f := linkForm{expires: "30"}
-	if len(s.quizzes) > 0 {
-		f.quiz = s.quizzes[0].ID
+	if qs := s.quizzes.List(); len(qs) > 0 {
+		f.quiz = qs[0].ID
 	}
-	if q := r.URL.Query().Get("quiz"); s.byID[q] != nil {
-		f.quiz = q
+	if q, ok := s.quizzes.Current(r.URL.Query().Get("quiz")); ok {
+		f.quiz = q.ID
 	}
 	s.render(w, r, http.StatusOK, views.LinkNewView(s.linkFormView(r, f)))
 	return nil
@@ -95,7 +91,7 @@ func (s *Server) handleLinkCreate(w http.ResponseWriter, r *http.Request) error 
 	}
 	ctx := r.Context()
 	v := s.linkFormView(r, f)
-	q, ok := s.byID[f.quiz]
+	q, ok := s.quizzes.Current(f.quiz)
 	if !ok {
 		v.Problems["quiz"] = views.T(ctx, "links.problem.quiz")
 	}
@@ -153,24 +149,21 @@ func (s *Server) handleLinkRevokeConfirm(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	ctx := r.Context()
-	links, err := s.store.ListShareLinks(ctx, therapist(r).ID)
+	l, err := s.store.FindShareLink(ctx, therapist(r).ID, id)
 	if err != nil {
 		return err
 	}
-	for _, l := range links {
-		if l.ID != id || l.State(s.now()) != tandem.LinkActive {
-			continue
-		}
-		s.render(w, r, http.StatusOK, views.ConfirmView(views.Confirm{
-			Title:     views.T(ctx, "links.revoke.title", "Label", l.Label),
-			Message:   views.T(ctx, "links.revoke.message"),
-			Action:    linkURL(l.ID) + "/revoke",
-			Button:    views.T(ctx, "links.revoke"),
-			CancelURL: "/therapist",
-		}))
-		return nil
+	if l.State(s.now()) != tandem.LinkActive {
+		return errNotFound
 	}
-	return errNotFound
+	s.render(w, r, http.StatusOK, views.ConfirmView(views.Confirm{
+		Title:     views.T(ctx, "links.revoke.title", "Label", l.Label),
+		Message:   views.T(ctx, "links.revoke.message"),
+		Action:    linkURL(l.ID) + "/revoke",
+		Button:    views.T(ctx, "links.revoke"),
+		CancelURL: dashboardPath,
+	}))
+	return nil
 }
 
 // handleLinkRevoke ends a link: no one new can start sharing through it.
@@ -183,7 +176,7 @@ func (s *Server) handleLinkRevoke(w http.ResponseWriter, r *http.Request) error 
 	if err := s.store.RevokeShareLink(r.Context(), therapist(r).ID, id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/therapist?revoked=1", http.StatusSeeOther)
+	http.Redirect(w, r, dashboardPath+"?revoked=1", http.StatusSeeOther)
 	return nil
 }
 

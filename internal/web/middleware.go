@@ -57,8 +57,6 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-var errPanic = &pageError{status: http.StatusInternalServerError, title: "error.internal.title", message: "error.internal.message"}
-
 // limitBodies caps request bodies: a body announced as too large answers
 // 413 at once, even where the handler would not read it, and reading past
 // the cap fails with *http.MaxBytesError, which also answers 413.

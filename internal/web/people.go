@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -16,12 +15,6 @@ const (
 	personCookie    = "tandem_me"
 	personCookieAge = 400 * 24 * 60 * 60
 )
-
-func personURL(token string) string { return "/me/" + token }
-
-func personAttemptURL(token string, id int64) string {
-	return personURL(token) + "/attempts/" + strconv.FormatInt(id, 10)
-}
 
 func (s *Server) setPersonCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{
@@ -61,30 +54,23 @@ func (s *Server) loadPerson(r *http.Request) (string, *tandem.Person, error) {
 }
 
 // loadPersonAttempt returns the person of the URL and one of their
-// attempts; someone else's attempt id is ENOTFOUND.
-func (s *Server) loadPersonAttempt(r *http.Request) (string, *tandem.Person, *tandem.Attempt, error) {
+// attempts, with its quiz; someone else's attempt id is ENOTFOUND.
+func (s *Server) loadPersonAttempt(r *http.Request) (string, *tandem.Person, attempt, error) {
 	token, p, err := s.loadPerson(r)
 	if err != nil {
-		return "", nil, nil, err
+		return "", nil, attempt{}, err
 	}
 	id, err := parseID(chi.URLParam(r, "attempt"))
 	if err != nil {
-		return "", nil, nil, err
+		return "", nil, attempt{}, err
 	}
 	a, err := s.store.FindPersonAttempt(r.Context(), p.ID, id)
-	return token, p, a, err
-}
-
-// parseID reads a positive decimal id, written the one way we write it.
-func parseID(s string) (int64, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id < 1 || strconv.FormatInt(id, 10) != s {
-		return 0, errNotFound
+	if err != nil {
+		return "", nil, attempt{}, err
 	}
-	return id, nil
+	at, err := s.withQuiz(a)
+	return token, p, at, err
 }
-
-func formatID(id int64) string { return strconv.FormatInt(id, 10) }
 
 // handleMe sends this browser to its personal page, or explains that it
 // has none.
@@ -93,7 +79,7 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, personURL(token), http.StatusSeeOther)
 		return nil
 	}
-	return &pageError{status: http.StatusNotFound, title: "me.none.title", message: "me.none.message"}
+	return &tandem.Error{Code: tandem.ENOTFOUND, Title: "me.none.title", Message: "me.none.message"}
 }
 
 // handleAdopt makes this browser remember this personal page instead of
@@ -118,7 +104,7 @@ func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) error {
 	// unfinished answers either.
 	s.clearDraftCookies(w, r)
 	s.clearPersonCookie(w, r)
-	http.Redirect(w, r, "/?forgotten=1", http.StatusSeeOther)
+	http.Redirect(w, r, homePath+"?forgotten=1", http.StatusSeeOther)
 	return nil
 }
 
@@ -152,6 +138,6 @@ func (s *Server) handleDeleteAll(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.clearDraftCookies(w, r)
 	s.clearPersonCookie(w, r)
-	http.Redirect(w, r, "/deleted", http.StatusSeeOther)
+	http.Redirect(w, r, deletedPath, http.StatusSeeOther)
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 	h := views.HomePage{Forgotten: r.URL.Query().Get("forgotten") == "1"}
-	for _, q := range s.quizzes {
+	for _, q := range s.quizzes.List() {
 		h.Quizzes = append(h.Quizzes, s.quizCard(r, q))
 	}
 	if token, _, ok := s.personFromCookie(r); ok {
@@ -23,7 +23,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleQuizShow(w http.ResponseWriter, r *http.Request) error {
-	q, ok := s.byID[chi.URLParam(r, "quiz")]
+	q, ok := s.quizzes.Current(chi.URLParam(r, "quiz"))
 	if !ok {
 		return errNotFound
 	}
@@ -40,7 +40,7 @@ func (s *Server) handleQuizShow(w http.ResponseWriter, r *http.Request) error {
 		Scales:     scales,
 		Sections:   sections,
 		Disclaimer: q.Disclaimer,
-		StartURL:   "/quizzes/" + q.ID + "/attempts",
+		StartURL:   quizStartURL(q.ID),
 		KeepDays:   int(s.draftAge.Hours() / 24),
 	}))
 	return nil
@@ -49,7 +49,7 @@ func (s *Server) handleQuizShow(w http.ResponseWriter, r *http.Request) error {
 // handleAttemptCreate starts an attempt and remembers it in this browser,
 // so that closing the tab and coming back resumes it.
 func (s *Server) handleAttemptCreate(w http.ResponseWriter, r *http.Request) error {
-	q, ok := s.byID[chi.URLParam(r, "quiz")]
+	q, ok := s.quizzes.Current(chi.URLParam(r, "quiz"))
 	if !ok {
 		return errNotFound
 	}
@@ -77,10 +77,10 @@ func (s *Server) startAttempt(w http.ResponseWriter, r *http.Request, q *quiz.Qu
 func (s *Server) quizCard(r *http.Request, q *quiz.Quiz) views.QuizCard {
 	card := views.QuizCard{
 		ID: q.ID, Title: q.Title, Summary: q.Summary, Language: q.Language,
-		Minutes: q.Minutes, Items: len(q.Items()), URL: "/quizzes/" + q.ID,
+		Minutes: q.Minutes, Items: len(q.Items()), URL: quizURL(q.ID),
 	}
 	if token, with, ok := s.draft(r, q); ok {
-		card.ResumeURL, card.ResumeSharedWith = "/attempts/"+token, with
+		card.ResumeURL, card.ResumeSharedWith = attemptURL(token), with
 	}
 	return card
 }
@@ -115,7 +115,7 @@ func (s *Server) setDraftCookie(w http.ResponseWriter, r *http.Request, quizID, 
 // remembers, by quiz id.
 func (s *Server) draftTokens(r *http.Request) map[string]string {
 	tokens := map[string]string{}
-	for _, q := range s.quizzes {
+	for _, q := range s.quizzes.List() {
 		if c, err := r.Cookie(draftCookie(q.ID)); err == nil && tandem.ValidToken(c.Value) {
 			tokens[q.ID] = c.Value
 		}

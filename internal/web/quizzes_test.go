@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -242,10 +241,10 @@ type racingStore struct {
 	before func()
 }
 
-func (s racingStore) CompleteAttempt(ctx context.Context, id int64, page []string, answers scoring.Answers,
-	score func(scoring.Answers) (scoring.Outcome, error), owner tandem.Owner) (tandem.Completion, error) {
+func (s racingStore) CompleteAttempt(ctx context.Context, id int64, q *quiz.Quiz, page []string, answers scoring.Answers,
+	owner tandem.Owner) (tandem.Completion, error) {
 	s.before()
-	return s.DB.CompleteAttempt(ctx, id, page, answers, score, owner)
+	return s.DB.CompleteAttempt(ctx, id, q, page, answers, owner)
 }
 
 // TestFinish_AnswerRemovedByAnotherTab: between the last page's checks and
@@ -260,12 +259,7 @@ func TestFinish_AnswerRemovedByAnotherTab(t *testing.T) {
 	store := racingStore{DB: db, before: func() {
 		require.NoError(t, db.SaveAnswers(context.Background(), attemptID, []string{"n1"}, nil))
 	}}
-	s, err := web.New(context.Background(), web.Config{Quizzes: []*quiz.Quiz{q}, Store: store, Sessions: db.Sessions()})
-	require.NoError(t, err)
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	e := &env{t: t, srv: srv, web: s, db: db}
-	e.client = e.newClient()
+	e := newEnvStore(t, db, store, q)
 
 	token := e.start("weighted-sleep")
 	a, err := db.FindAttemptByToken(context.Background(), tandem.HashToken(token))

@@ -12,47 +12,26 @@ import (
 	"github.com/tandem-app/tandem/web/views"
 )
 
-// completedAttempt is a finished attempt with the quiz it was scored on.
-type completedAttempt struct {
-	attempt *tandem.Attempt
-	quiz    *quiz.Quiz
-	result  quiz.Result
-}
-
-// completed pairs a completed attempt with its quiz and result.
-func (s *Server) completed(r *http.Request, a *tandem.Attempt) (*completedAttempt, error) {
-	q, err := s.quizForAttempt(r.Context(), a)
-	if err != nil {
-		return nil, err
-	}
-	res, ok := q.ResultByID(a.Outcome.Result)
-	if !ok {
-		return nil, tandem.Errorf(tandem.EINTERNAL, "result %q is not in quiz %s", a.Outcome.Result, a.QuizHash)
-	}
-	return &completedAttempt{attempt: a, quiz: q, result: res}, nil
-}
-
 // loadResult finds the completed attempt named by the URL's token. An
-// unfinished one is sent back to its pages (redirected is true).
-func (s *Server) loadResult(w http.ResponseWriter, r *http.Request) (_ string, _ *completedAttempt, redirected bool, _ error) {
-	token, a, err := s.findByToken(r)
+// unfinished one is sent back to its pages (ok is false then).
+func (s *Server) loadResult(w http.ResponseWriter, r *http.Request) (token string, at attempt, ok bool, err error) {
+	token, at, err = s.loadAttempt(r)
 	if err != nil {
-		return "", nil, false, err
+		return "", attempt{}, false, err
 	}
-	if !a.Completed() {
-		http.Redirect(w, r, "/attempts/"+token, http.StatusSeeOther)
-		return "", nil, true, nil
+	if !at.Completed() {
+		http.Redirect(w, r, attemptURL(token), http.StatusSeeOther)
+		return "", attempt{}, false, nil
 	}
-	c, err := s.completed(r, a)
-	return token, c, false, err
+	return token, at, true, nil
 }
 
 func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error {
-	token, c, redirected, err := s.loadResult(w, r)
-	if err != nil || redirected {
+	token, at, ok, err := s.loadResult(w, r)
+	if !ok {
 		return err
 	}
-	v := s.resultView(r, c)
+	v := s.resultView(r, at)
 	v.URL = s.absoluteURL(r, resultURL(token))
 	v.JSONURL = resultURL(token) + ".json"
 	// Whoever holds the link may delete the result, even without the
@@ -60,7 +39,7 @@ func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error 
 	v.DeleteURL = resultURL(token) + "/delete"
 	// The personal page is offered only to the browser that owns it: a
 	// result link passed on must not open the whole history.
-	if me, p, ok := s.personFromCookie(r); ok && p.ID == c.attempt.PersonID {
+	if me, p, ok := s.personFromCookie(r); ok && p.ID == at.PersonID {
 		v.Personal = &views.PersonalLink{URL: s.absoluteURL(r, personURL(me)), PageURL: personURL(me)}
 	}
 	s.render(w, r, http.StatusOK, views.ResultView(v))
@@ -68,37 +47,37 @@ func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) handleResultDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	token, c, redirected, err := s.loadResult(w, r)
-	if err != nil || redirected {
+	token, at, ok, err := s.loadResult(w, r)
+	if !ok {
 		return err
 	}
-	s.confirmDeleteAttempt(w, r, c.attempt, resultURL(token)+"/delete", resultURL(token))
+	s.confirmDeleteAttempt(w, r, at.Attempt, resultURL(token)+"/delete", resultURL(token))
 	return nil
 }
 
 func (s *Server) handleResultDelete(w http.ResponseWriter, r *http.Request) error {
-	token, _, err := s.findByToken(r)
+	token, err := urlToken(r, "token")
 	if err != nil {
 		return err
 	}
 	if err := s.store.DeleteAttemptByToken(r.Context(), tandem.HashToken(token)); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/deleted?one=1", http.StatusSeeOther)
+	http.Redirect(w, r, deletedPath+"?one=1", http.StatusSeeOther)
 	return nil
 }
 
 // resultView is the result page of an attempt, without its links.
-func (s *Server) resultView(r *http.Request, c *completedAttempt) views.Result {
-	q, a, out := c.quiz, c.attempt, c.attempt.Outcome
+func (s *Server) resultView(r *http.Request, at attempt) views.Result {
+	q, out := at.quiz, at.Outcome
 	v := views.Result{
 		QuizTitle: q.Title, Language: q.Language,
-		Title: c.result.Title, Summary: c.result.Summary,
-		Paragraphs:  paragraphs(c.result.Body),
-		NextSteps:   c.result.NextSteps,
+		Title: at.result.Title, Summary: at.result.Summary,
+		Paragraphs:  paragraphs(at.result.Body),
+		NextSteps:   at.result.NextSteps,
 		Disclaimer:  q.Disclaimer,
-		CompletedAt: a.CompletedAt,
-		Flags:       flagTexts(r.Context(), q, a),
+		CompletedAt: at.CompletedAt,
+		Flags:       flagTexts(r.Context(), at),
 	}
 	for _, sc := range out.Scales {
 		scale, _ := q.ScaleByID(sc.Scale)
@@ -147,16 +126,16 @@ type scaleJSON struct {
 }
 
 func (s *Server) handleResultJSON(w http.ResponseWriter, r *http.Request) error {
-	_, c, redirected, err := s.loadResult(w, r)
-	if err != nil || redirected {
+	_, at, ok, err := s.loadResult(w, r)
+	if !ok {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, s.resultDoc(c))
+	return writeJSON(w, http.StatusOK, resultDoc(at))
 }
 
 // resultDoc is the JSON twin of a result.
-func (s *Server) resultDoc(c *completedAttempt) resultJSON {
-	q, a := c.quiz, c.attempt
+func resultDoc(a attempt) resultJSON {
+	q := a.quiz
 	var doc resultJSON
 	doc.Quiz.ID, doc.Quiz.Version, doc.Quiz.Title = a.QuizID, a.QuizVersion, q.Title
 	doc.CompletedAt = a.CompletedAt.UTC().Format(time.RFC3339)
@@ -164,7 +143,7 @@ func (s *Server) resultDoc(c *completedAttempt) resultJSON {
 	for _, sc := range a.Outcome.Scales {
 		doc.Scales[sc.Scale] = scaleJSON{Name: scaleName(q, sc.Scale), Score: sc.Score, Answered: sc.Answered, Items: sc.Items}
 	}
-	doc.Result.ID, doc.Result.Title = c.result.ID, c.result.Title
+	doc.Result.ID, doc.Result.Title = a.result.ID, a.result.Title
 	doc.Spectrum.Position = a.Outcome.Position
 	for _, f := range scoring.Validity(q, a.Answers, a.Took()) {
 		doc.Flags = append(doc.Flags, string(f))

@@ -7,6 +7,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/tandem-app/tandem/internal/tandem"
 )
 
 // Handler returns the whole site: every route is listed here.
@@ -111,7 +113,7 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	return cop.Handler(next)
 }
 
-var errCrossOrigin = &pageError{status: http.StatusForbidden, title: "error.forbidden.title", message: "error.forbidden.message"}
+var errCrossOrigin = &tandem.Error{Code: tandem.EFORBIDDEN, Detail: "a form sent from another site"}
 
 // localizer picks the catalogue for the person's Accept-Language. The
 // few distinct headers browsers send are kept, each with its localizer, so

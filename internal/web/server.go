@@ -26,51 +26,78 @@ import (
 	"github.com/tandem-app/tandem/web/locales"
 )
 
-// Store is what the web layer needs from storage; *sqlite.DB has it.
-type Store interface {
-	Ping(ctx context.Context) error
-	SaveQuizSource(ctx context.Context, q *quiz.Quiz) error
-	FindQuizSource(ctx context.Context, hash string) ([]byte, error)
-	QuizSourceHashes(ctx context.Context) ([]string, error)
-	CreateAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte) (*tandem.Attempt, error)
-	CreateSharedAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte, shareID int64) (*tandem.Attempt, error)
-	FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error)
-	SaveAnswers(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers) error
-	CompleteAttempt(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers,
-		score func(scoring.Answers) (scoring.Outcome, error), owner tandem.Owner) (tandem.Completion, error)
+// The store, as the web layer needs it, by area: one interface per file
+// of the store. *sqlite.DB has them all.
+type (
+	// AttemptStore keeps attempts and their answers and outcomes.
+	AttemptStore interface {
+		CreateAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte) (*tandem.Attempt, error)
+		CreateSharedAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte, shareID int64) (*tandem.Attempt, error)
+		FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error)
+		SaveAnswers(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers) error
+		CompleteAttempt(ctx context.Context, attemptID int64, q *quiz.Quiz, pageItems []string,
+			answers scoring.Answers, owner tandem.Owner) (tandem.Completion, error)
+		DeleteAttemptByToken(ctx context.Context, tokenHash []byte) error
+	}
 
-	FindPersonByToken(ctx context.Context, tokenHash []byte) (*tandem.Person, error)
-	ListAttempts(ctx context.Context, personID int64) ([]*tandem.Attempt, error)
-	FindPersonAttempt(ctx context.Context, personID, attemptID int64) (*tandem.Attempt, error)
-	DeleteAttempt(ctx context.Context, personID, attemptID int64) error
-	DeletePerson(ctx context.Context, personID int64, drafts ...[]byte) error
-	DeleteAttemptByToken(ctx context.Context, tokenHash []byte) error
+	// PersonStore keeps people's histories.
+	PersonStore interface {
+		FindPersonByToken(ctx context.Context, tokenHash []byte) (*tandem.Person, error)
+		ListAttempts(ctx context.Context, personID int64) ([]*tandem.Attempt, error)
+		FindPersonAttempt(ctx context.Context, personID, attemptID int64) (*tandem.Attempt, error)
+		DeleteAttempt(ctx context.Context, personID, attemptID int64) error
+		DeletePerson(ctx context.Context, personID int64, drafts ...[]byte) error
+	}
 
-	CreateTherapist(ctx context.Context, email, displayName, passwordHash string) (*tandem.Therapist, error)
-	FindTherapist(ctx context.Context, id int64) (*tandem.Therapist, error)
-	FindTherapistByEmail(ctx context.Context, email string) (*tandem.Therapist, error)
-	SetTherapistPassword(ctx context.Context, id int64, passwordHash string) (int64, error)
-	DeleteTherapist(ctx context.Context, id int64) error
+	// TherapistStore keeps therapists' accounts.
+	TherapistStore interface {
+		CreateTherapist(ctx context.Context, email, displayName, passwordHash string) (*tandem.Therapist, error)
+		FindTherapist(ctx context.Context, id int64) (*tandem.Therapist, error)
+		FindTherapistByEmail(ctx context.Context, email string) (*tandem.Therapist, error)
+		SetTherapistPassword(ctx context.Context, id int64, passwordHash string) (int64, error)
+		DeleteTherapist(ctx context.Context, id int64) error
+	}
 
-	CreateShareLink(ctx context.Context, l *tandem.ShareLink, tokenHash []byte) error
-	FindShareLinkByToken(ctx context.Context, tokenHash []byte) (*tandem.ShareLink, error)
-	ListShareLinks(ctx context.Context, therapistID int64) ([]*tandem.ShareLink, error)
-	RevokeShareLink(ctx context.Context, therapistID, linkID int64) error
-	ConsentToShare(ctx context.Context, linkID int64, owner tandem.Owner, wording string) (tandem.Consent, error)
-	StopSharing(ctx context.Context, personID, shareID int64) error
-	ListClients(ctx context.Context, therapistID int64) ([]*tandem.Share, error)
-	ListPersonShares(ctx context.Context, personID int64) ([]*tandem.Share, error)
-	FindClient(ctx context.Context, therapistID, shareID int64) (*tandem.Share, error)
-	ListSharedAttempts(ctx context.Context, shareID int64) ([]*tandem.Attempt, error)
-	RecordAccess(ctx context.Context, what string, shareIDs ...int64) error
-	ListShareAccess(ctx context.Context, shareID int64, limit int) ([]tandem.Access, error)
-	ListTherapistAccess(ctx context.Context, therapistID int64, limit int) ([]tandem.Access, error)
-	ListPersonAccess(ctx context.Context, personID int64, limit int) ([]tandem.Access, error)
-}
+	// ShareStore keeps share links, consents and the access log.
+	ShareStore interface {
+		CreateShareLink(ctx context.Context, l *tandem.ShareLink, tokenHash []byte) error
+		FindShareLinkByToken(ctx context.Context, tokenHash []byte) (*tandem.ShareLink, error)
+		FindShareLink(ctx context.Context, therapistID, linkID int64) (*tandem.ShareLink, error)
+		ListShareLinks(ctx context.Context, therapistID int64) ([]*tandem.ShareLink, error)
+		RevokeShareLink(ctx context.Context, therapistID, linkID int64) error
+		ConsentToShare(ctx context.Context, linkID int64, owner tandem.Owner, wording string) (tandem.Consent, error)
+		StopSharing(ctx context.Context, personID, shareID int64) error
+		ListClients(ctx context.Context, therapistID int64) ([]*tandem.Share, error)
+		ListPersonShares(ctx context.Context, personID int64) ([]*tandem.Share, error)
+		FindPersonShare(ctx context.Context, personID, shareID int64) (*tandem.Share, error)
+		FindClient(ctx context.Context, therapistID, shareID int64) (*tandem.Share, error)
+		ListSharedAttempts(ctx context.Context, shareID int64) ([]*tandem.Attempt, error)
+		FindSharedAttempt(ctx context.Context, shareID, attemptID int64) (*tandem.Attempt, error)
+		RecordAccess(ctx context.Context, what string, shareIDs ...int64) error
+		ListShareAccess(ctx context.Context, shareID int64, limit int) ([]tandem.Access, error)
+		ListTherapistAccess(ctx context.Context, therapistID int64, limit int) ([]tandem.Access, error)
+		ListPersonAccess(ctx context.Context, personID int64, limit int) ([]tandem.Access, error)
+	}
+
+	// QuizSourceStore keeps every quiz file attempts were scored with.
+	QuizSourceStore interface {
+		RecordQuizzes(ctx context.Context, qs ...*quiz.Quiz) ([]quiz.Source, error)
+	}
+
+	// Store is all of them, and a check that storage answers.
+	Store interface {
+		AttemptStore
+		PersonStore
+		TherapistStore
+		ShareStore
+		Ping(ctx context.Context) error
+	}
+)
 
 // Config is what a Server is built from.
 type Config struct {
-	Quizzes []*quiz.Quiz // in display order; ids unique
+	// Quizzes is every quiz the server knows, current and past.
+	Quizzes *quiz.Catalogue
 	Store   Store
 	Logger  *slog.Logger
 	// DraftLifetime is how long an unfinished attempt is kept after its
@@ -107,9 +134,7 @@ type Config struct {
 
 // Server holds what the handlers share.
 type Server struct {
-	quizzes  []*quiz.Quiz
-	byID     map[string]*quiz.Quiz
-	past     sync.Map // quiz file hash -> *quiz.Quiz, for attempts scored with an older file
+	quizzes  *quiz.Catalogue
 	store    Store
 	log      *slog.Logger
 	bundle   *i18n.Bundle
@@ -131,9 +156,9 @@ type Server struct {
 	localizerCount atomic.Int64
 }
 
-// New builds a Server and records every quiz's source in the store, so
-// attempts can always be shown with the file they were scored with.
-func New(ctx context.Context, cfg Config) (*Server, error) {
+// New builds a Server. It reads and writes nothing: the store and the
+// quiz catalogue come ready.
+func New(cfg Config) (*Server, error) {
 	bundle, err := loadCatalogues()
 	if err != nil {
 		return nil, err
@@ -142,9 +167,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Quizzes == nil || cfg.Store == nil || cfg.Sessions == nil {
+		return nil, errors.New("web: a quiz catalogue, a store and a session store are needed")
+	}
 	s := &Server{
 		quizzes:  cfg.Quizzes,
-		byID:     make(map[string]*quiz.Quiz, len(cfg.Quizzes)),
 		store:    cfg.Store,
 		log:      cfg.Logger,
 		bundle:   bundle,
@@ -159,12 +186,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		linkKey:        cfg.LinkKey,
 		secureCookies:  cfg.SecureCookies,
 		hasher:         password.NewHasher(maxHashes),
-		logins:         newLoginLimiter(cfg.LoginLimits),
 	}
-	if cfg.Sessions == nil {
-		return nil, errors.New("web: no session store")
-	}
-	s.sessions = s.newSessions(cfg.Sessions)
 	// A wrong prefix stops the start, not a request.
 	for _, p := range cfg.TrustedProxies {
 		if _, err := netip.ParsePrefix(p); err != nil {
@@ -177,41 +199,33 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.logins.now = s.now
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.draftAge <= 0 {
 		s.draftAge = 7 * 24 * time.Hour
 	}
-	for _, q := range cfg.Quizzes {
-		s.byID[q.ID] = q
-		if err := s.store.SaveQuizSource(ctx, q); err != nil {
-			return nil, fmt.Errorf("record quiz %s: %w", q.ID, err)
-		}
-	}
-	if err := s.checkPastQuizzes(ctx); err != nil {
-		return nil, err
-	}
+	s.logins = newLoginLimiter(cfg.LoginLimits, s.now)
+	s.sessions = s.newSessions(cfg.Sessions)
 	return s, nil
 }
 
-// checkPastQuizzes reads every quiz file past attempts were scored with, so
-// that a loader grown stricter than an old file is noticed when the server
-// starts, not when a person opens their history. Such files are logged:
-// their attempts cannot be shown until the loader accepts them again.
-func (s *Server) checkPastQuizzes(ctx context.Context) error {
-	hashes, err := s.store.QuizSourceHashes(ctx)
+// LoadCatalogue records the current quizzes' files in the store and
+// builds the catalogue of every quiz the server knows, current and past,
+// once, before the server starts. A past file that no longer loads (the
+// loader grew stricter) is logged now rather than first met by a person:
+// its attempts cannot be shown until the loader accepts it again.
+func LoadCatalogue(ctx context.Context, store QuizSourceStore, current []*quiz.Quiz, log *slog.Logger) (*quiz.Catalogue, error) {
+	sources, err := store.RecordQuizzes(ctx, current...)
 	if err != nil {
-		return fmt.Errorf("list past quiz files: %w", err)
+		return nil, fmt.Errorf("record the quiz files: %w", err)
 	}
-	for _, h := range hashes {
-		if _, err := s.quizForAttempt(ctx, &tandem.Attempt{QuizHash: h}); err != nil {
-			s.log.ErrorContext(ctx, "a past quiz file no longer loads; results scored with it cannot be shown",
-				"hash", h, "err", err)
-		}
+	c := quiz.NewCatalogue(current, sources)
+	for _, b := range c.Broken() {
+		log.ErrorContext(ctx, "a past quiz file no longer loads; results scored with it cannot be shown",
+			"quiz", b.QuizID, "hash", b.Hash, "err", b.Err)
 	}
-	return nil
+	return c, nil
 }
 
 // Drain makes /healthz answer 503, so a load balancer stops sending
@@ -259,37 +273,11 @@ func (s *Server) alwaysSecure() bool {
 	return s.secureCookies || strings.HasPrefix(s.baseURL, "https://")
 }
 
-// quizForAttempt returns the quiz an attempt was scored with: the loaded
-// file when it is the same, otherwise the stored copy of the older file.
-func (s *Server) quizForAttempt(ctx context.Context, a *tandem.Attempt) (*quiz.Quiz, error) {
-	if q, ok := s.byID[a.QuizID]; ok && q.Hash == a.QuizHash {
-		return q, nil
-	}
-	if q, ok := s.past.Load(a.QuizHash); ok {
-		return q.(*quiz.Quiz), nil
-	}
-	src, err := s.store.FindQuizSource(ctx, a.QuizHash)
-	if err != nil {
-		return nil, err
-	}
-	q, err := quiz.Parse(a.QuizID+" (stored copy)", src)
-	if err != nil {
-		return nil, fmt.Errorf("stored quiz %s no longer loads: %w", a.QuizHash, err)
-	}
-	s.past.Store(a.QuizHash, q)
-	return q, nil
-}
-
-// quizTitle is the title of the loaded quiz with the id, or the id when
+// quizTitle is the title of the current quiz with the id, or the id when
 // it is no longer served.
 func (s *Server) quizTitle(id string) string {
-	if q, ok := s.byID[id]; ok {
+	if q, ok := s.quizzes.Current(id); ok {
 		return q.Title
 	}
 	return id
 }
-
-// errNotFound is the 404 for anything unknown, malformed or not yours.
-var errNotFound = tandem.Errorf(tandem.ENOTFOUND, "not found")
-
-func isCode(err error, code string) bool { return tandem.ErrorCode(err) == code }

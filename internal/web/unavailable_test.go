@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,7 +19,6 @@ import (
 	"github.com/tandem-app/tandem/internal/scoring"
 	"github.com/tandem-app/tandem/internal/sqlite"
 	"github.com/tandem-app/tandem/internal/tandem"
-	"github.com/tandem-app/tandem/internal/web"
 )
 
 // fullStore is the real database whose writes, while full is set, fail
@@ -54,12 +52,12 @@ func (s fullStore) SaveAnswers(ctx context.Context, id int64, page []string, ans
 	return s.DB.SaveAnswers(ctx, id, page, answers)
 }
 
-func (s fullStore) CompleteAttempt(ctx context.Context, id int64, page []string, answers scoring.Answers,
-	score func(scoring.Answers) (scoring.Outcome, error), owner tandem.Owner) (tandem.Completion, error) {
+func (s fullStore) CompleteAttempt(ctx context.Context, id int64, q *quiz.Quiz, page []string, answers scoring.Answers,
+	owner tandem.Owner) (tandem.Completion, error) {
 	if s.full.Load() {
 		return tandem.Completion{}, errDiskFull()
 	}
-	return s.DB.CompleteAttempt(ctx, id, page, answers, score, owner)
+	return s.DB.CompleteAttempt(ctx, id, q, page, answers, owner)
 }
 
 // TestUnavailable: when storage cannot take writes, starting, saving and
@@ -74,15 +72,9 @@ func TestUnavailable(t *testing.T) {
 	require.NoError(t, err)
 	db.Now = func() time.Time { return testClock }
 	store := fullStore{DB: db, full: &atomic.Bool{}}
-	s, err := web.New(ctx, web.Config{Quizzes: []*quiz.Quiz{q}, Store: store, Sessions: db.Sessions()})
-	require.NoError(t, err)
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		assert.NoError(t, db.Close())
-	})
-	e := &env{t: t, srv: srv, web: s, db: db, dbPath: path}
-	e.client = e.newClient()
+	t.Cleanup(func() { assert.NoError(t, db.Close()) })
+	e := newEnvStore(t, db, store, q)
+	e.dbPath = path
 
 	rows := func() [4]int {
 		return [4]int{
