@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -99,41 +100,31 @@ type Config struct {
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return def
-	}
 	var cfg Config
+	env := environment{getenv: getenv}
 	fs := flag.NewFlagSet("tandem", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Addr, "addr", env("TANDEM_ADDR", ":8080"), "address to listen on (TANDEM_ADDR)")
-	fs.StringVar(&cfg.DB, "db", env("TANDEM_DB", filepath.Join("data", "tandem.db")), "SQLite database file, created with its folders when missing (TANDEM_DB)")
-	fs.StringVar(&cfg.Quizzes, "quizzes", env("TANDEM_QUIZZES", ""), "folder of quiz YAML files to serve instead of the shipped ones (TANDEM_QUIZZES)")
-	fs.StringVar(&cfg.LogFormat, "log-format", env("TANDEM_LOG_FORMAT", "text"), "log format: text or json (TANDEM_LOG_FORMAT)")
-	drainDelay := time.Second
-	if v := getenv("TANDEM_DRAIN_DELAY"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return cfg, fmt.Errorf("TANDEM_DRAIN_DELAY: %w", err)
-		}
-		drainDelay = d
-	}
-	fs.DurationVar(&cfg.DrainDelay, "drain-delay", drainDelay,
+	fs.StringVar(&cfg.Addr, "addr", env.string("TANDEM_ADDR", ":8080"), "address to listen on (TANDEM_ADDR)")
+	fs.StringVar(&cfg.DB, "db", env.string("TANDEM_DB", filepath.Join("data", "tandem.db")), "SQLite database file, created with its folders when missing (TANDEM_DB)")
+	fs.StringVar(&cfg.Quizzes, "quizzes", env.string("TANDEM_QUIZZES", ""), "folder of quiz YAML files to serve instead of the shipped ones (TANDEM_QUIZZES)")
+	fs.StringVar(&cfg.LogFormat, "log-format", env.string("TANDEM_LOG_FORMAT", "text"), "log format: text or json (TANDEM_LOG_FORMAT)")
+	fs.DurationVar(&cfg.DrainDelay, "drain-delay", env.duration("TANDEM_DRAIN_DELAY", time.Second),
 		"on shutdown, how long /healthz answers 503 before the server stops accepting (TANDEM_DRAIN_DELAY)")
-	fs.StringVar(&cfg.BaseURL, "base-url", env("TANDEM_BASE_URL", ""),
+	fs.StringVar(&cfg.BaseURL, "base-url", env.string("TANDEM_BASE_URL", ""),
 		"public address behind a reverse proxy, such as https://tandem.example: private links use it, and cookies are Secure when it is https (TANDEM_BASE_URL)")
-	fs.BoolVar(&cfg.HSTS, "hsts", getenv("TANDEM_HSTS") == "true",
-		"send Strict-Transport-Security: only for servers reached over https alone (TANDEM_HSTS=true)")
-	fs.BoolVar(&cfg.RateLimits, "rate-limits", getenv("TANDEM_RATE_LIMITS") != "false",
+	fs.BoolVar(&cfg.HSTS, "hsts", env.bool("TANDEM_HSTS", false),
+		"send Strict-Transport-Security: only for servers reached over https alone (TANDEM_HSTS)")
+	fs.BoolVar(&cfg.RateLimits, "rate-limits", env.bool("TANDEM_RATE_LIMITS", true),
 		"limit, per client IP, attempts started and forms saved per minute; false for load tests (TANDEM_RATE_LIMITS)")
-	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", getenv("TANDEM_SECURE_COOKIES") != "false",
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", env.bool("TANDEM_SECURE_COOKIES", true),
 		"mark cookies Secure, so browsers send them over https only; default on, except when -addr (or -base-url) is on localhost (TANDEM_SECURE_COOKIES)")
-	fs.StringVar(&cfg.KeyFile, "key-file", env("TANDEM_KEY_FILE", ""),
+	fs.StringVar(&cfg.KeyFile, "key-file", env.string("TANDEM_KEY_FILE", ""),
 		"file with the secret from which share links are made, created when missing; default: tandem.key beside the database (TANDEM_KEY_FILE)")
-	trusted := fs.String("trusted-proxy", env("TANDEM_TRUSTED_PROXY", ""),
+	trusted := fs.String("trusted-proxy", env.string("TANDEM_TRUSTED_PROXY", ""),
 		"comma-separated address prefixes of reverse proxies whose X-Forwarded-For names the client, such as 127.0.0.1/32 (TANDEM_TRUSTED_PROXY)")
+	if env.err != nil {
+		return cfg, env.err
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -143,7 +134,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	if cfg.KeyFile == "" {
 		cfg.KeyFile = filepath.Join(filepath.Dir(cfg.DB), "tandem.key")
 	}
-	explicit := getenv("TANDEM_SECURE_COOKIES") != ""
+	explicit := env.set("TANDEM_SECURE_COOKIES")
 	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "secure-cookies" })
 	if !explicit {
 		cfg.SecureCookies = !onLocalhost(cfg.Addr, cfg.BaseURL)
@@ -169,6 +160,48 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	cfg.DraftDays = 7
 	cfg.ShutdownIn = 10 * time.Second
 	return cfg, nil
+}
+
+// environment reads the variables behind the flags, each the one way:
+// a value that does not parse is an error, not a silent default.
+type environment struct {
+	getenv func(string) string
+	err    error // the first variable that did not parse
+}
+
+func (e *environment) set(name string) bool { return e.getenv(name) != "" }
+
+func (e *environment) string(name, def string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// bool takes what the flag package takes for a boolean flag: true,
+// false, 1, 0, t, f, in any case.
+func (e *environment) bool(name string, def bool) bool {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil && e.err == nil {
+		e.err = fmt.Errorf("%s must be true or false, not %q", name, v)
+	}
+	return b
+}
+
+func (e *environment) duration(name string, def time.Duration) time.Duration {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil && e.err == nil {
+		e.err = fmt.Errorf("%s: %w", name, err)
+	}
+	return d
 }
 
 // onLocalhost reports whether people reach the server on this machine

@@ -470,6 +470,8 @@ func TestRun_BadFlags(t *testing.T) {
 		{"BaseURLWithPath", []string{"-base-url", "https://tandem.example/app"}, nil, `-base-url must be a scheme and host`},
 		{"BaseURLNoScheme", nil, map[string]string{"TANDEM_BASE_URL": "tandem.example"}, `-base-url must be a scheme and host`},
 		{"DrainDelayFromEnv", nil, map[string]string{"TANDEM_DRAIN_DELAY": "soon"}, `TANDEM_DRAIN_DELAY: time: invalid duration "soon"`},
+		{"BoolFromEnv", nil, map[string]string{"TANDEM_HSTS": "yes"}, `TANDEM_HSTS must be true or false, not "yes"`},
+		{"RateLimitsFromEnv", nil, map[string]string{"TANDEM_RATE_LIMITS": "off"}, `TANDEM_RATE_LIMITS must be true or false, not "off"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
