@@ -1615,6 +1615,45 @@ func TestLoadFS_Shipped(t *testing.T) {
 	assert.False(t, ok)
 }
 
+// TestLoadFile_SupportFixture loads the v2 fixture that scoring's tests use
+// and pins what they rely on.
+func TestLoadFile_SupportFixture(t *testing.T) {
+	q, err := quiz.LoadFile(filepath.Join("testdata", "support-flags.yaml"))
+	require.NoError(t, err)
+	checkQuiz(t, q)
+
+	assert.Equal(t, &quiz.Spectrum{Left: "holding-on", Right: "pulling-away", Middle: "Balance", Cut: 60}, q.Spectrum)
+	require.NotNil(t, q.Scales[0].Norms)
+	assert.True(t, q.Scales[0].Norms.Provisional)
+
+	var keyless []string
+	for _, it := range q.Items() {
+		if len(it.Keys) == 0 {
+			keyless = append(keyless, it.ID)
+		}
+	}
+	assert.Equal(t, []string{"sa1", "sa2", "sh1"}, keyless)
+
+	require.Len(t, q.Support, 2)
+	safety, ok := q.SupportByID("safety")
+	require.True(t, ok)
+	assert.Equal(t, q.Support[0], safety)
+	assert.Equal(t, "Your safety comes first", safety.Title)
+	assert.Equal(t, "Some of your answers suggest that you may not feel safe.\n\n"+
+		"You deserve to feel safe, and help is there.", safety.Message)
+	assert.Equal(t, []quiz.Resource{
+		{Name: "Example helpline", URL: "https://example.org/help", Phone: "0800 000 000", Region: "GB"},
+		{Name: "Example worldwide directory", URL: "https://example.com/helplines", Region: "international"},
+	}, safety.Resources)
+	assert.Equal(t, []string{"sa1", "sa2", "p3"}, safety.Items)
+	assert.Equal(t, 4, safety.Min)
+	selfHarm, ok := q.SupportByID("self-harm")
+	require.True(t, ok)
+	assert.Equal(t, []string{"sh1"}, selfHarm.Items)
+	_, ok = q.SupportByID("nope")
+	assert.False(t, ok)
+}
+
 // quizFile returns a valid quiz with the given id.
 func quizFile(id string) *fstest.MapFile {
 	return &fstest.MapFile{Data: []byte(strings.Replace(base, "id: mini\n", "id: "+id+"\n", 1))}

@@ -188,3 +188,13 @@ func (q *Quiz) ResultByID(id string) (Result, bool) {
 	}
 	return Result{}, false
 }
+
+// SupportByID returns the support flag with the given id.
+func (q *Quiz) SupportByID(id string) (SupportFlag, bool) {
+	for _, f := range q.Support {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return SupportFlag{}, false
+}
