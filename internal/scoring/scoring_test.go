@@ -661,7 +661,7 @@ func TestWeightedSleep_Loads(t *testing.T) {
 	assert.Equal(t, []quiz.Condition{atLeast("rest", 75)}, q.Results[3].When)
 	assert.Empty(t, q.Results[4].When)
 
-	assert.Equal(t, &quiz.Spectrum{Left: "worry", Right: "rest", Middle: "Settling down"}, q.Spectrum)
+	assert.Equal(t, &quiz.Spectrum{Left: "worry", Right: "rest", Middle: "Settling down", Cut: quiz.DefaultCut}, q.Spectrum)
 	assert.Equal(t, &quiz.Map{X: "routine", Y: "worry"}, q.Map)
 }
 
