@@ -39,6 +39,14 @@ const (
 	simStream = 0x74616e64656d
 )
 
+// simSupportShare is the chance that a person answers an item that keys no
+// scale (one that only raises a support flag, such as "I am afraid of my
+// partner") above the lowest answer; that answer is then drawn evenly from
+// the others. Most people are not in danger, so most answer such an item
+// at the bottom: on a 1..5 scale, an answer of 4 or more comes from 7.5% of
+// people. It is a guess, like the rest of the model, not a prevalence.
+const simSupportShare = 0.15
+
 // Simulate returns the answers of n simulated respondents to q, the same
 // for the same seed, with this model:
 //
@@ -52,6 +60,9 @@ const (
 //     noise from N(0, simNoiseSD²), spread evenly over the answer scale so
 //     that -simSpan gives min and +simSpan gives max, rounded to the
 //     nearest answer and clamped;
+//   - an item that keys no scale (it only raises a support flag) is
+//     answered min, except with chance simSupportShare, when the answer is
+//     drawn evenly from the others; it has nothing to do with the traits;
 //   - an optional item is left unanswered with chance simSkipOptional.
 //
 // The model knows nothing about the content of the items, so it puts the
@@ -72,21 +83,30 @@ func Simulate(q *quiz.Quiz, n int, seed uint64) []Answers {
 		acquiescence := simAcquiescenceSD * rng.NormFloat64()
 		answers := make(Answers, len(items))
 		for _, it := range items {
-			var propensity float64
-			for _, k := range it.Keys {
-				if k.Weight < 0 {
-					propensity -= traits[k.Scale]
-				} else {
-					propensity += traits[k.Scale]
+			var answer int
+			if len(it.Keys) == 0 {
+				answer = q.Scale.Min
+				if rng.Float64() < simSupportShare {
+					answer += 1 + rng.IntN(q.Scale.Max-q.Scale.Min)
 				}
+			} else {
+				var propensity float64
+				for _, k := range it.Keys {
+					if k.Weight < 0 {
+						propensity -= traits[k.Scale]
+					} else {
+						propensity += traits[k.Scale]
+					}
+				}
+				propensity /= math.Sqrt(float64(len(it.Keys)))
+				latent := simLoading*propensity + acquiescence + simNoiseSD*rng.NormFloat64()
+				step := math.Round((latent/simSpan + 1) / 2 * steps)
+				answer = q.Scale.Min + int(min(max(step, 0), steps))
 			}
-			propensity /= math.Sqrt(float64(len(it.Keys)))
-			latent := simLoading*propensity + acquiescence + simNoiseSD*rng.NormFloat64()
 			if it.Optional && rng.Float64() < simSkipOptional {
 				continue
 			}
-			step := math.Round((latent/simSpan + 1) / 2 * steps)
-			answers[it.ID] = q.Scale.Min + int(min(max(step, 0), steps))
+			answers[it.ID] = answer
 		}
 		people = append(people, answers)
 	}

@@ -1,8 +1,10 @@
 package scoring_test
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,6 +44,8 @@ func TestSimulate_ValidAnswers(t *testing.T) {
 		// 0..4, weights 2, 0.5 and -1, optional items.
 		{"WeightedSleep", loadWeightedSleep(t)},
 		{"TwoPointScale", newQuiz(0, 1, []string{"s"}, item("a", key("s", 1)), optional("b", key("s", -3)))},
+		// A spectrum with a cut, items without keys, one of them optional.
+		{"SupportFlags", loadSupportFlags(t)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,4 +108,71 @@ func TestSimulate_ShippedQuizIsPlausible(t *testing.T) {
 		assert.Greater(t, s.SD, 0.0, s.Scale)
 	}
 	assert.Empty(t, main, "main scales missing from the shipped quiz")
+}
+
+// TestSimulate_IndependentWithoutSpectrum pins the answers of a quiz
+// without a spectrum, computed before the correlated model existed: such
+// quizzes keep the independent model, answer for answer.
+func TestSimulate_IndependentWithoutSpectrum(t *testing.T) {
+	q := loadWeightedSleep(t)
+	src := string(q.Source)
+	from, to := strings.Index(src, "spectrum:"), strings.Index(src, "map:")
+	require.True(t, from > 0 && to > from)
+	q, err := quiz.Parse("weighted-sleep.yaml", []byte(src[:from]+src[to:]))
+	require.NoError(t, err)
+	require.Nil(t, q.Spectrum)
+
+	people := scoring.Simulate(q, 1000, 9)
+	assert.Equal(t, scoring.Answers{"n1": 3, "n2": 2, "n3": 2, "n4": 2, "d1": 1, "d2": 2, "d3": 4, "d4": 2}, people[0])
+	type total struct{ sum, n int }
+	got := map[string]total{}
+	for _, a := range people {
+		for id, v := range a {
+			got[id] = total{got[id].sum + v, got[id].n + 1}
+		}
+	}
+	assert.Equal(t, map[string]total{
+		"n1": {2043, 1000}, "n2": {1990, 1000}, "n3": {2019, 1000}, "n4": {1866, 947},
+		"d1": {1997, 1000}, "d2": {1903, 956}, "d3": {2015, 1000}, "d4": {1880, 949},
+	}, got)
+}
+
+// TestSimulate_Keyless checks that items keying no scale are answered at
+// the bottom of the scale by most people, and never make a score NaN.
+func TestSimulate_Keyless(t *testing.T) {
+	q := loadSupportFlags(t)
+	const n = 4000
+	people := scoring.Simulate(q, n, 5)
+	counts := map[string]map[int]int{}
+	for _, a := range people {
+		require.NoError(t, scoring.Check(q, a))
+		out, err := scoring.Score(q, a)
+		require.NoError(t, err)
+		for _, s := range out.Scales {
+			if s.Score != nil {
+				require.False(t, math.IsNaN(*s.Score), s.Scale)
+			}
+		}
+		for _, id := range []string{"sa1", "sa2", "sh1"} {
+			if v, ok := a[id]; ok {
+				if counts[id] == nil {
+					counts[id] = map[int]int{}
+				}
+				counts[id][v]++
+			}
+		}
+	}
+	for _, id := range []string{"sa1", "sa2", "sh1"} {
+		total := 0
+		for _, c := range counts[id] {
+			total += c
+		}
+		// 85% answer 1; the other 15% spread evenly over 2..5 (3.75% each).
+		assert.InDelta(t, 0.85, float64(counts[id][1])/float64(total), 0.02, id)
+		for v := 2; v <= 5; v++ {
+			assert.InDelta(t, 0.0375, float64(counts[id][v])/float64(total), 0.01, "%s answered %d", id, v)
+		}
+	}
+	assert.Equal(t, n, counts["sa1"][1]+counts["sa1"][2]+counts["sa1"][3]+counts["sa1"][4]+counts["sa1"][5],
+		"a required keyless item is always answered")
 }

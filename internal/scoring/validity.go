@@ -38,9 +38,15 @@ const (
 
 // Validity returns the flags that apply to an attempt's answers, given how
 // long it took from start to finish, in a fixed order.
+//
+// The response patterns (straight-lining, contradictions) are read only in
+// the answers to items that key a scale: an item that only raises a
+// support flag asks about something else, such as safety, and its answer
+// is no part of how the person answered the questionnaire. Reading time
+// counts every answered item, since every one of them was read.
 func Validity(q *quiz.Quiz, answers Answers, took time.Duration) []Flag {
 	var flags []Flag
-	if straightLined(answers) {
+	if straightLined(q, answers) {
 		flags = append(flags, FlagStraightLined)
 	}
 	if took > 0 && took < MinReadingTime(q, answers) {
@@ -52,20 +58,35 @@ func Validity(q *quiz.Quiz, answers Answers, took time.Duration) []Flag {
 	return flags
 }
 
-func straightLined(answers Answers) bool {
-	if len(answers) < minItemsForPattern {
-		return false
-	}
-	first := true
+// straightLined reports the same answer to every answered item that keys
+// a scale, when there are enough of them to say so.
+func straightLined(q *quiz.Quiz, answers Answers) bool {
+	n := 0
 	var same int
-	for _, v := range answers {
-		if first {
-			same, first = v, false
-		} else if v != same {
+	for _, it := range q.Items() {
+		v, ok := answers[it.ID]
+		if !ok || len(it.Keys) == 0 {
+			continue
+		}
+		if n > 0 && v != same {
 			return false
 		}
+		same = v
+		n++
 	}
-	return true
+	return n >= minItemsForPattern
+}
+
+// patternItems counts the answered items that key a scale: the answers a
+// response pattern is read in.
+func patternItems(q *quiz.Quiz, answers Answers) int {
+	n := 0
+	for _, it := range q.Items() {
+		if _, ok := answers[it.ID]; ok && len(it.Keys) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // MinReadingTime is the least time in which the answered items can be read
@@ -87,7 +108,7 @@ func MinReadingTime(q *quiz.Quiz, answers Answers) time.Duration {
 // three quarters of the answer range apart ("strongly agree" to both, or
 // "agree" to one and "strongly agree" to the other) contradicts itself.
 func contradictory(q *quiz.Quiz, answers Answers) bool {
-	if len(answers) < minItemsForPattern {
+	if patternItems(q, answers) < minItemsForPattern {
 		return false
 	}
 	lo, hi := q.Scale.Min, q.Scale.Max
@@ -113,9 +134,11 @@ func contradictory(q *quiz.Quiz, answers Answers) bool {
 }
 
 // mirrored reports whether a and b key exactly the same scales, each with
-// the opposite sign.
+// the opposite sign. Two items that key nothing mirror nothing: they are
+// not a pair, though "every key of a has its opposite in b" holds for them
+// vacuously.
 func mirrored(a, b quiz.Item) bool {
-	if len(a.Keys) != len(b.Keys) {
+	if len(a.Keys) == 0 || len(a.Keys) != len(b.Keys) {
 		return false
 	}
 	for _, ka := range a.Keys {

@@ -1,6 +1,7 @@
 package scoring_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -127,4 +128,76 @@ func TestValidity_Shipped(t *testing.T) {
 	// 35 items of about 14 words cannot be read in under a minute.
 	assert.Greater(t, scoring.MinReadingTime(q, consistent), time.Minute)
 	assert.Equal(t, []scoring.Flag{scoring.FlagTooFast}, scoring.Validity(q, consistent, 30*time.Second))
+}
+
+// keylessQuiz has eight five-word items keying "a", none reversed (p8 is
+// optional), and three three-word items that key nothing and raise a
+// support flag.
+const keylessQuiz = `id: k
+version: 1
+title: K
+scale: {min: 1, max: 5, labels: [1, 2, 3, 4, 5]}
+scales: [{id: a, name: A}]
+sections:
+  - id: s
+    title: S
+    items:
+      - {id: p1, text: one two three four five, keys: {a: 1}}
+      - {id: p2, text: one two three four five, keys: {a: 1}}
+      - {id: p3, text: one two three four five, keys: {a: 1}}
+      - {id: p4, text: one two three four five, keys: {a: 1}}
+      - {id: p5, text: one two three four five, keys: {a: 1}}
+      - {id: p6, text: one two three four five, keys: {a: 1}}
+      - {id: p7, text: one two three four five, keys: {a: 1}}
+      - {id: p8, text: one two three four five, keys: {a: 1}, optional: true}
+      - {id: k1, text: one two three}
+      - {id: k2, text: one two three}
+      - {id: k3, text: one two three}
+results: [{id: r, title: R, summary: S}]
+support:
+  - {id: f, title: F, message: M., resources: [{name: N, url: 'https://x.org'}], items: [k1, k2, k3], min: 4}
+`
+
+// TestValidity_KeylessItems: items that only raise a support flag are no
+// part of a response pattern, but they are read.
+func TestValidity_KeylessItems(t *testing.T) {
+	q, err := quiz.Parse("k.yaml", []byte(keylessQuiz))
+	require.NoError(t, err)
+	answers := func(p []int, k int) scoring.Answers {
+		a := scoring.Answers{"k1": k, "k2": k, "k3": k}
+		for i, v := range p {
+			a[fmt.Sprintf("p%d", i+1)] = v
+		}
+		return a
+	}
+	slow := time.Hour
+	tests := []struct {
+		name    string
+		answers scoring.Answers
+		want    []scoring.Flag
+	}{
+		// Keyless items key nothing, so no two of them are a mirrored
+		// pair: three "strongly agree" to them contradict nothing.
+		{"NeverMirrored", answers([]int{1, 2, 3, 4, 5, 1, 2, 3}, 5), nil},
+		// The same answer to every scored item is straight-lining, whatever
+		// the support items say.
+		{"StraightLinedAroundThem", answers([]int{3, 3, 3, 3, 3, 3, 3, 3}, 1), []scoring.Flag{scoring.FlagStraightLined}},
+		{"StraightLinedWithThem", answers([]int{3, 3, 3, 3, 3, 3, 3, 3}, 3), []scoring.Flag{scoring.FlagStraightLined}},
+		// Seven scored answers are too few for a pattern; the three
+		// support answers do not make up the eight.
+		{"TooFewScored", answers([]int{3, 3, 3, 3, 3, 3, 3}, 3), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, scoring.Validity(q, tt.answers, slow))
+		})
+	}
+
+	// Every answered item is read, support items too: 8 * 5 + 3 * 3 = 49
+	// words at 400 a minute, 7.35 s; without k3, 46 words, 6.9 s.
+	all := answers([]int{1, 2, 3, 4, 5, 1, 2, 3}, 1)
+	assert.Equal(t, 7350*time.Millisecond, scoring.MinReadingTime(q, all))
+	delete(all, "k3")
+	assert.InDelta(t, 6.9, scoring.MinReadingTime(q, all).Seconds(), 1e-6)
+	assert.Equal(t, []scoring.Flag{scoring.FlagTooFast}, scoring.Validity(q, all, 6800*time.Millisecond))
 }
