@@ -1,6 +1,7 @@
 package scoring_test
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -135,6 +136,86 @@ func TestSimulate_IndependentWithoutSpectrum(t *testing.T) {
 		"n1": {2043, 1000}, "n2": {1990, 1000}, "n3": {2019, 1000}, "n4": {1866, 947},
 		"d1": {1997, 1000}, "d2": {1903, 956}, "d3": {2015, 1000}, "d4": {1880, 949},
 	}, got)
+}
+
+// pullsQuiz has two pulls and a balance scale, each keyed by its own eight
+// items (half of them reversed), so that its scores' correlations show the
+// traits' through measurement error alone.
+func pullsQuiz(tb testing.TB, spectrum string) *quiz.Quiz {
+	tb.Helper()
+	var b strings.Builder
+	b.WriteString("id: pulls\nversion: 1\ntitle: Pulls\nscale: {min: 1, max: 5, labels: [1, 2, 3, 4, 5]}\n" +
+		"scales: [{id: cling, name: Cling}, {id: withdraw, name: Withdraw}, {id: balance, name: Balance}]\n" +
+		"sections:\n  - id: s\n    title: S\n    items:\n")
+	for _, s := range []string{"cling", "withdraw", "balance"} {
+		for i := range 8 {
+			fmt.Fprintf(&b, "      - {id: %s%d, text: T., keys: {%s: %d}}\n", s, i, s, 1-2*(i%2))
+		}
+	}
+	b.WriteString("results: [{id: r, title: R, summary: S.}]\n" + spectrum)
+	q, err := quiz.Parse("pulls.yaml", []byte(b.String()))
+	require.NoError(tb, err)
+	return q
+}
+
+// correlation is Pearson's r of the scores of scales x and y over people.
+func correlation(tb testing.TB, q *quiz.Quiz, people []scoring.Answers, x, y string) float64 {
+	tb.Helper()
+	var xs, ys []float64
+	for _, a := range people {
+		out, err := scoring.Score(q, a)
+		require.NoError(tb, err)
+		xs = append(xs, *out.ScoreOf(x))
+		ys = append(ys, *out.ScoreOf(y))
+	}
+	mx, my := mean(xs), mean(ys)
+	var sxy, sxx, syy float64
+	for i := range xs {
+		sxy += (xs[i] - mx) * (ys[i] - my)
+		sxx += (xs[i] - mx) * (xs[i] - mx)
+		syy += (ys[i] - my) * (ys[i] - my)
+	}
+	return sxy / math.Sqrt(sxx*syy)
+}
+
+func mean(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+// TestSimulate_CorrelatedTraits checks the model with a spectrum: the two
+// pulls' traits correlate 0.3, and the balance trait -0.195 with each.
+// Scores show them weakened by measurement error (alpha about 0.85 here).
+// Without a spectrum the scales are unrelated.
+func TestSimulate_CorrelatedTraits(t *testing.T) {
+	const n = 4000 // the standard error of each r is about 0.016
+	tests := []struct {
+		name           string
+		spectrum       string
+		pulls, balance [2]float64 // lowest and highest r allowed
+	}{
+		{"Spectrum", "spectrum: {left: cling, right: withdraw}\n", [2]float64{0.18, 0.32}, [2]float64{-0.25, -0.1}},
+		{"NoSpectrum", "", [2]float64{-0.05, 0.05}, [2]float64{-0.05, 0.05}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := pullsQuiz(t, tt.spectrum)
+			people := scoring.Simulate(q, n, 3)
+			pulls := correlation(t, q, people, "cling", "withdraw")
+			left := correlation(t, q, people, "balance", "cling")
+			right := correlation(t, q, people, "balance", "withdraw")
+			t.Logf("r(cling, withdraw) = %.3f, r(balance, cling) = %.3f, r(balance, withdraw) = %.3f", pulls, left, right)
+			assert.GreaterOrEqual(t, pulls, tt.pulls[0])
+			assert.LessOrEqual(t, pulls, tt.pulls[1])
+			for _, r := range []float64{left, right} {
+				assert.GreaterOrEqual(t, r, tt.balance[0])
+				assert.LessOrEqual(t, r, tt.balance[1])
+			}
+		})
+	}
 }
 
 // TestSimulate_Keyless checks that items keying no scale are answered at
