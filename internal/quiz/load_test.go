@@ -1239,6 +1239,22 @@ var problemCases = []problemCase{
 		},
 	},
 	{
+		name:  "SupportRegionUK",
+		edits: support("        url: https://example.org/help\n", "        url: https://example.org/help\n        region: uk\n"),
+		want: []string{
+			`q.yaml:38:17: resource "Helpline" of support flag "safety" region "uk" is not a country code — ` +
+				"write GB, the code ISO 3166-1 gives the United Kingdom",
+		},
+	},
+	{
+		name:  "SupportRegionUKCapitals",
+		edits: support("        url: https://example.org/help\n", "        url: https://example.org/help\n        region: UK\n"),
+		want: []string{
+			`q.yaml:38:17: resource "Helpline" of support flag "safety" region "UK" is not a country code — ` +
+				"write GB, the code ISO 3166-1 gives the United Kingdom",
+		},
+	},
+	{
 		name:  "SupportRegionName",
 		edits: support("        url: https://example.org/help\n", "        url: https://example.org/help\n        region: Europe\n"),
 		want: []string{

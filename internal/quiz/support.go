@@ -15,6 +15,8 @@ import (
 const RegionInternational = "international"
 
 // regionPattern is an ISO 3166-1 alpha-2 code as written: two capitals.
+// Whether the code is assigned is not checked, except for UK, the one
+// authors are likely to write for GB.
 var regionPattern = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // support reads the support flags. The items they list are recorded in st,
@@ -124,11 +126,14 @@ func (d *decoder) checkURL(n *yaml.Node, s, what string) {
 // checkRegion reports a region that is neither an ISO 3166-1 alpha-2 code
 // nor "international".
 func (d *decoder) checkRegion(n *yaml.Node, s, what string) {
-	if s == RegionInternational || regionPattern.MatchString(s) {
+	if s == RegionInternational || (regionPattern.MatchString(s) && s != "UK") {
 		return
 	}
 	fix := `use a two-letter country code in capitals (ISO 3166-1 alpha-2) such as GB or DE, or "international"`
 	switch up := strings.ToUpper(s); {
+	case up == "UK":
+		// The one two-letter slip that capitals do not mend.
+		fix = "write GB, the code ISO 3166-1 gives the United Kingdom"
 	case regionPattern.MatchString(up):
 		fix = fmt.Sprintf("write the country code in capitals: %s", up)
 	case strings.EqualFold(s, RegionInternational):
