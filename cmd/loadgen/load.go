@@ -221,15 +221,23 @@ func (r result) line() string {
 	}
 	if r.cpu.ok {
 		s += fmt.Sprintf("\n    cpu: server %s, loadgen %.2f, other processes %.2f cores", r.serverCPU(), r.cpu.self, r.cpu.other)
-		if r.pid != 0 && r.requests > 0 {
-			perReq := time.Duration(r.cpu.server * float64(r.elapsed) / float64(r.requests))
-			s += fmt.Sprintf("; server %dµs CPU per request", perReq.Microseconds())
+		if perReq, ok := r.cpuPerRequest(); ok {
+			s += fmt.Sprintf("; server %.1fµs CPU per request", float64(perReq)/float64(time.Microsecond))
 		}
 	}
 	if r.firstErr != nil {
 		s += "\n    first error: " + r.firstErr.Error()
 	}
 	return s
+}
+
+// cpuPerRequest is the CPU time the serving process spent per request it
+// answered, when it ran in a process of its own.
+func (r result) cpuPerRequest() (time.Duration, bool) {
+	if !r.cpu.ok || r.pid == 0 || r.requests == 0 {
+		return 0, false
+	}
+	return time.Duration(r.cpu.server * float64(r.elapsed) / float64(r.requests)), true
 }
 
 // serverCPU is the processors the serving process kept busy, or where it

@@ -9,11 +9,12 @@
 // in this process, and in a process of its own (this program run again
 // with -serve-hello). Then, for each scenario in turn, C workers send
 // requests over keep-alive connections for the given duration:
-// hello-world, hello-world (process), the home page, a quiz page,
+// hello-world, hello-world (process), /healthz, the home page, a quiz page,
 // complete attempts (start, every page posted, the result page) and the
 // result page. It prints the rate, p50 and p99 latency, errors and CPU use
-// of each, the rates as ratios of the hello-world rates, the server's
-// peak memory, and each target as PASS or MISS. It stops the server with
+// of each, the server's CPU per request against the hello-world process's
+// in the same run, the server's peak memory, and each target as PASS or
+// MISS. It stops the server with
 // SIGTERM at the end and checks that it exits 0.
 //
 // Traffic goes to 127.0.0.1 only. Workers ask for gzip as browsers do
@@ -177,6 +178,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	scenarios := []scenario{
 		{name: scHello, unit: "req/s", client: helloClient, op: getOp(helloClient, "/")},
 		{name: scHelloProc, unit: "req/s", client: helloProcClient, pid: helloProc.pid(), op: getOp(helloProcClient, "/")},
+		{name: scHealth, unit: "req/s", client: tandem, pid: srv.pid(), op: getOp(tandem, "/healthz")},
 		{name: scHome, unit: "req/s", page: true, client: tandem, pid: srv.pid(), op: getOp(tandem, "/")},
 		{name: scQuizPage, unit: "req/s", page: true, client: tandem, pid: srv.pid(),
 			op: getOp(tandem, "/attempts/"+pageToken+"/1")},
@@ -223,13 +225,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 const (
 	scHello     = "hello-world"
 	scHelloProc = "hello-world (process)"
+	scHealth    = "healthz"
 	scHome      = "home"
 	scQuizPage  = "quiz page"
 	scComplete  = "complete attempt"
 	scResult    = "result page"
 )
 
-var scenarioNames = []string{scHello, scHelloProc, scHome, scQuizPage, scComplete, scResult}
+var scenarioNames = []string{scHello, scHelloProc, scHealth, scHome, scQuizPage, scComplete, scResult}
 
 // shippedQuiz returns the shipped quiz with the given id, as the server
 // built from this tree serves it.
