@@ -11,10 +11,7 @@ import (
 	"testing"
 
 	"github.com/a-h/templ"
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/stretchr/testify/require"
-	yaml "go.yaml.in/yaml/v4"
-	"golang.org/x/text/language"
 
 	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/scoring"
@@ -154,11 +151,9 @@ func BenchmarkCompleteAttempt(b *testing.B) {
 // English catalogue. Static files resolve to their plain names.
 func renderContext(tb testing.TB) context.Context {
 	tb.Helper()
-	bundle := i18n.NewBundle(language.English)
-	bundle.RegisterUnmarshalFunc("yaml", func(data []byte, v any) error { return yaml.Load(data, v) })
-	_, err := bundle.LoadMessageFileFS(locales.FS, "en.yaml")
+	messages, err := views.LoadMessages(locales.FS, "en.yaml")
 	require.NoError(tb, err)
-	return views.WithLocalizer(context.Background(), i18n.NewLocalizer(bundle, "en"), "en")
+	return views.WithPage(context.Background(), messages.Match("en"), nil)
 }
 
 // BenchmarkRender renders each page's templ component straight into

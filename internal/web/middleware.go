@@ -75,9 +75,7 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 // files' URLs.
 func (s *Server) pageContext(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		l := s.localizer(r)
-		ctx := views.WithLocalizer(r.Context(), l.loc, l.tag)
-		ctx = views.WithAssets(ctx, s.assets.urls)
+		ctx := views.WithPage(r.Context(), s.language(r), s.assets.urls)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

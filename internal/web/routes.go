@@ -6,9 +6,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/web/views"
 )
 
 // Handler returns the whole site: every route is listed here.
@@ -115,32 +115,22 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 
 var errCrossOrigin = &tandem.Error{Code: tandem.EFORBIDDEN, Detail: "a form sent from another site"}
 
-// localizer picks the catalogue for the person's Accept-Language. The
-// few distinct headers browsers send are kept, each with its localizer, so
-// that pages reuse the messages already resolved for it.
-func (s *Server) localizer(r *http.Request) localizer {
+// language picks the catalogue for the person's Accept-Language. The few
+// distinct headers browsers send are kept, each with its match.
+func (s *Server) language(r *http.Request) *views.Language {
 	header := r.Header.Get("Accept-Language")
-	if l, ok := s.localizers.Load(header); ok {
-		return l.(localizer)
+	if l, ok := s.languages.Load(header); ok {
+		return l.(*views.Language)
 	}
-	l := localizer{loc: i18n.NewLocalizer(s.bundle, header)}
-	// The catalogue language it picked, read through a message every
-	// catalogue has.
-	_, tag, _ := l.loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: "lang"})
-	l.tag = tag.String()
-	if s.localizerCount.Add(1) <= maxLocalizers && len(header) <= 256 {
-		s.localizers.Store(header, l)
+	l := s.messages.Match(header)
+	if s.languageCount.Add(1) <= maxLanguageHeaders && len(header) <= 256 {
+		s.languages.Store(header, l)
 	}
 	return l
 }
 
-type localizer struct {
-	loc *i18n.Localizer
-	tag string
-}
-
-// maxLocalizers bounds the cache of localizers: headers are client input.
-const maxLocalizers = 256
+// maxLanguageHeaders bounds the cache of matches: headers are client input.
+const maxLanguageHeaders = 256
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -15,15 +15,13 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-	yaml "go.yaml.in/yaml/v4"
-	"golang.org/x/text/language"
 
 	"github.com/tandem-app/tandem/internal/password"
 	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/scoring"
 	"github.com/tandem-app/tandem/internal/tandem"
 	"github.com/tandem-app/tandem/web/locales"
+	"github.com/tandem-app/tandem/web/views"
 )
 
 // The store, as the web layer needs it, by area: one interface per file
@@ -137,7 +135,7 @@ type Server struct {
 	quizzes  *quiz.Catalogue
 	store    Store
 	log      *slog.Logger
-	bundle   *i18n.Bundle
+	messages *views.Messages
 	assets   *assets
 	draftAge time.Duration
 	baseURL  string
@@ -152,14 +150,14 @@ type Server struct {
 	hasher         *password.Hasher
 	logins         *loginLimiter
 	draining       atomic.Bool
-	localizers     sync.Map // Accept-Language header -> localizer
-	localizerCount atomic.Int64
+	languages      sync.Map // Accept-Language header -> *views.Language
+	languageCount  atomic.Int64
 }
 
 // New builds a Server. It reads and writes nothing: the store and the
 // quiz catalogue come ready.
 func New(cfg Config) (*Server, error) {
-	bundle, err := loadCatalogues()
+	messages, err := views.LoadMessages(locales.FS, "en.yaml")
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +172,7 @@ func New(cfg Config) (*Server, error) {
 		quizzes:  cfg.Quizzes,
 		store:    cfg.Store,
 		log:      cfg.Logger,
-		bundle:   bundle,
+		messages: messages,
 		assets:   assets,
 		draftAge: cfg.DraftLifetime,
 		baseURL:  strings.TrimSuffix(cfg.BaseURL, "/"),
@@ -231,22 +229,6 @@ func LoadCatalogue(ctx context.Context, store QuizSourceStore, current []*quiz.Q
 // Drain makes /healthz answer 503, so a load balancer stops sending
 // traffic while in-flight requests finish.
 func (s *Server) Drain() { s.draining.Store(true) }
-
-// loadCatalogues reads every message catalogue; English is the fallback.
-func loadCatalogues() (*i18n.Bundle, error) {
-	bundle := i18n.NewBundle(language.English)
-	bundle.RegisterUnmarshalFunc("yaml", func(data []byte, v any) error { return yaml.Load(data, v) })
-	entries, err := locales.FS.ReadDir(".")
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		if _, err := bundle.LoadMessageFileFS(locales.FS, e.Name()); err != nil {
-			return nil, fmt.Errorf("message catalogue %s: %w", e.Name(), err)
-		}
-	}
-	return bundle, nil
-}
 
 // absoluteURL makes a path into a full URL for the person to keep.
 func (s *Server) absoluteURL(r *http.Request, path string) string {
