@@ -22,16 +22,20 @@ type RateLimits struct {
 // DefaultRateLimits are what the server uses unless told otherwise.
 var DefaultRateLimits = RateLimits{Starts: 30, Writes: 300}
 
-// limit returns a middleware allowing n requests a minute per client IP,
-// answering 429 with Retry-After beyond that; n = 0 lets everything pass.
+// limit returns a middleware for routes that create or change rows: it
+// records the client's address (see clientIP), for the limits and the
+// login limiter, and allows n requests a minute per address, answering
+// 429 with Retry-After beyond that; n = 0 lets everything pass.
 func (s *Server) limit(n int) func(http.Handler) http.Handler {
+	clientIP := s.clientIP()
 	if n <= 0 {
-		return func(next http.Handler) http.Handler { return next }
+		return clientIP
 	}
-	return httprate.LimitBy(n, time.Minute,
+	limiter := httprate.LimitBy(n, time.Minute,
 		func(r *http.Request) (string, error) { return clientAddr(r), nil },
 		httprate.WithLimitHandler(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errTooMany })),
 	)
+	return func(next http.Handler) http.Handler { return clientIP(limiter(next)) }
 }
 
 // clientAddr is the client's address as the limits count it: the one

@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/klauspost/compress/gzhttp"
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/tandem-app/tandem/web/views"
 )
@@ -40,6 +42,22 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
+// healthFirst answers /healthz before the other middleware: load
+// balancers ask for it every few seconds, and the answer needs no page,
+// language, compression or log line (failures are logged), only the
+// headers every response carries. Other methods go on to the router,
+// which says which it takes.
+func (s *Server) healthFirst(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == healthPath && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			s.setSecurityHeaders(w.Header())
+			s.handleHealth(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // recoverPanics turns a panic into the calm 500 page, with the stack in
 // the log, so one bug never takes the server down.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
@@ -66,9 +84,30 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 			s.error(w, r, errTooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// compress gzips pages, JSON and CSV for browsers that take it, at level
+// 1: pages are small and made per request, so the CPU saved matters more
+// than the last few bytes. Static files come compressed already (their
+// Content-Encoding is set), and answers under a kilobyte are sent as they
+// are.
+func (s *Server) compress(next http.Handler) http.Handler { return s.gzip(next) }
+
+func newGzip() func(http.Handler) http.HandlerFunc {
+	wrap, err := gzhttp.NewWrapper(
+		gzhttp.CompressionLevel(gzip.BestSpeed),
+		gzhttp.ContentTypes([]string{"text/html", "application/json", "text/csv"}),
+		gzhttp.EnableZstd(false),
+	)
+	if err != nil {
+		panic(err) // the options above are valid
+	}
+	return wrap
 }
 
 // pageContext gives the views the person's language and the static
@@ -91,21 +130,40 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'se
 // our URLs from leaking to other sites.
 func (s *Server) secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		h.Set("Permissions-Policy", "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "+
-			"microphone=(), payment=(), usb=(), browsing-topics=()")
-		h.Set("Cache-Control", "no-store")
-		if s.hsts {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-		}
+		s.setSecurityHeaders(w.Header())
 		next.ServeHTTP(w, r)
 	})
 }
+
+func (s *Server) setSecurityHeaders(h http.Header) {
+	// The values are shared by every response: net/http only reads them,
+	// and a handler that changes a header replaces its slice.
+	for _, kv := range securityHeaders {
+		h[kv.key] = kv.value
+	}
+	if s.hsts {
+		h["Strict-Transport-Security"] = hsts
+	}
+}
+
+var securityHeaders = []struct {
+	key   string
+	value []string
+}{
+	{"Content-Security-Policy", []string{contentSecurityPolicy}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Referrer-Policy", []string{"no-referrer"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	{"Cross-Origin-Resource-Policy", []string{"same-origin"}},
+	{"Permissions-Policy", []string{"accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), " +
+		"microphone=(), payment=(), usb=(), browsing-topics=()"}},
+	{"Cache-Control", []string{"no-store"}},
+}
+
+var (
+	textPlain = []string{"text/plain; charset=utf-8"}
+	hsts      = []string{"max-age=63072000; includeSubDomains"}
+)
 
 type headKey struct{}
 

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/tandem-app/tandem/internal/tandem"
 	"github.com/tandem-app/tandem/web/views"
@@ -14,14 +13,11 @@ import (
 // Handler returns the whole site: every route is listed here.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.secureHeaders, s.pageContext, s.recoverPanics, s.limitBodies, s.clientIP())
-	starts, writes := s.limit(s.limits.Starts), s.limit(s.limits.Writes)
-	// Level 1: pages are small and made per request, so the CPU saved
-	// matters more than the last few bytes; static files come compressed.
-	r.Use(middleware.Compress(1, "text/html", "application/json", "text/csv"))
+	r.Use(s.healthFirst, s.logRequests, s.secureHeaders, s.pageContext, s.recoverPanics, s.limitBodies, s.compress)
 	r.Use(s.crossOrigin, headAsGet)
+	starts, writes := s.limit(s.limits.Starts), s.limit(s.limits.Writes)
 
-	r.Get("/healthz", s.handleHealth)
+	r.Get(healthPath, s.handleHealth)
 	r.Get("/static/{file}", s.wrap(s.assets.serve))
 
 	r.Get("/", s.wrap(s.handleHome))
@@ -133,7 +129,7 @@ func (s *Server) language(r *http.Request) *views.Language {
 const maxLanguageHeaders = 256
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header()["Content-Type"] = textPlain
 	if s.draining.Load() {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte("shutting down\n"))

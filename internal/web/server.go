@@ -136,6 +136,7 @@ type Server struct {
 	store    Store
 	log      *slog.Logger
 	messages *views.Messages
+	gzip     func(http.Handler) http.HandlerFunc
 	assets   *assets
 	draftAge time.Duration
 	baseURL  string
@@ -173,6 +174,7 @@ func New(cfg Config) (*Server, error) {
 		store:    cfg.Store,
 		log:      cfg.Logger,
 		messages: messages,
+		gzip:     newGzip(),
 		assets:   assets,
 		draftAge: cfg.DraftLifetime,
 		baseURL:  strings.TrimSuffix(cfg.BaseURL, "/"),

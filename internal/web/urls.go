@@ -8,6 +8,7 @@ import "strconv"
 
 // Fixed pages.
 const (
+	healthPath    = "/healthz"
 	homePath      = "/"
 	deletedPath   = "/deleted"
 	loginPath     = "/login"
