@@ -1631,6 +1631,40 @@ func TestLoadFS_Shipped(t *testing.T) {
 	assert.False(t, ok)
 }
 
+// TestParse_ManyUnknownFlagItems: only the first unknown items get a "did
+// you mean", each compared with every item; a file naming thousands must
+// still be read in moments.
+func TestParse_ManyUnknownFlagItems(t *testing.T) {
+	ids := make([]string, 25)
+	for i := range ids {
+		ids[i] = "a1" + string(rune('a'+i)) // a1a, a1b, ...: each one typo from a1
+	}
+	edits := append(support("[a2]", "["+strings.Join(ids, ", ")+"]"),
+		"    min: 3\n", "    min: 3\n  - id: again\n    title: Again\n    message: M.\n"+
+			"    resources: [{name: N, url: 'https://x.org'}]\n    items: [a1a]\n    min: 1\n")
+	q, err := quiz.Parse("q.yaml", problemCase{edits: edits}.file(t))
+	assert.Nil(t, q)
+	var ps quiz.Problems
+	require.ErrorAs(t, err, &ps)
+	require.Len(t, ps, 26)
+	for i, p := range ps {
+		id := "a1a" // listed again by the second flag: the same fix as the first time
+		if i < len(ids) {
+			id = ids[i]
+		}
+		flag := "safety"
+		if i == len(ids) {
+			flag = "again"
+		}
+		assert.Equal(t, fmt.Sprintf(`item %q in the items of support flag %q is not in the quiz`, id, flag), p.What)
+		if i < 20 || i == 25 {
+			assert.Equal(t, `did you mean "a1"?`, p.Fix, id)
+		} else {
+			assert.Equal(t, "use the id of one of the quiz's items, as written after `- id:` under `items`", p.Fix, id)
+		}
+	}
+}
+
 // TestLoadFile_SupportFixture loads the v2 fixture that scoring's tests use
 // and pins what they rely on.
 func TestLoadFile_SupportFixture(t *testing.T) {

@@ -151,15 +151,28 @@ func (d *decoder) checkItemRefs(st *quizState) {
 			known = append(known, id)
 		}
 	}
-	sort.Strings(known) // a map's order would make ties vary
+	// Sorted, since a map's order would make ties vary.
+	sort.Strings(known)
+	fixes := map[string]string{} // unknown id -> its fix
 	for _, r := range st.itemRefs {
 		if _, ok := st.itemAt[r.id]; ok {
 			continue
 		}
-		fix := "use the id of one of the quiz's items, as written after `- id:` under `items`"
-		if best := closest(r.id, known); best != "" {
-			fix = fmt.Sprintf("did you mean %q?", best)
+		fix, ok := fixes[r.id]
+		if !ok {
+			fix = "use the id of one of the quiz's items, as written after `- id:` under `items`"
+			if len(fixes) < maxSuggestions {
+				if best := closest(r.id, known); best != "" {
+					fix = fmt.Sprintf("did you mean %q?", best)
+				}
+			}
+			fixes[r.id] = fix
 		}
 		d.problem(r.at, fix, "item %q in the items of %s is not in the quiz", r.id, r.what)
 	}
 }
+
+// maxSuggestions bounds how many unknown items get a "did you mean": each
+// is compared with every item, and a broken file can name thousands, which
+// would take minutes to read.
+const maxSuggestions = 20
