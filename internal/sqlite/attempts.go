@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tandem-app/tandem/internal/quiz"
@@ -81,48 +84,78 @@ func (db *DB) createAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte,
 // is given, with its answers and, once completed, its outcome. It returns
 // ENOTFOUND when there is none.
 func (db *DB) FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error) {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return findAttempt(ctx, tx, `token_hash = ?`, tokenHash)
+	return db.findAttempt(ctx, `a.token_hash = ?`, tokenHash)
 }
 
-// findAttempt reads one attempt and everything that belongs to it inside
-// one transaction, so the parts agree with each other.
-func findAttempt(ctx context.Context, tx *sql.Tx, where string, args ...any) (*tandem.Attempt, error) {
-	var (
-		a                 tandem.Attempt
-		created, updated  string
-		completed, result sql.NullString
-		position          sql.NullFloat64
-		person            sql.NullInt64
-		sharedWith        sql.NullString
-	)
-	err := tx.QueryRowContext(ctx, `SELECT id, quiz_id, quiz_version, quiz_hash, status, person_id,
-		created_at, updated_at, completed_at, result_id, position,
-		(SELECT t.display_name FROM shares s JOIN share_links l ON l.id = s.link_id
-			JOIN therapists t ON t.id = l.therapist_id
-			WHERE s.id = attempts.share_id AND s.stopped_at IS NULL AND s.person_id IS NOT NULL)
-		FROM attempts WHERE `+where, args...).
-		Scan(&a.ID, &a.QuizID, &a.QuizVersion, &a.QuizHash, &a.Status, &person,
-			&created, &updated, &completed, &result, &position, &sharedWith)
-	a.PersonID = person.Int64
-	a.SharedWith = sharedWith.String
+// attemptSelect reads an attempt (a) with everything that belongs to it in
+// one statement, which sees one snapshot of the database: the therapist it
+// is shared with, and its answers and scale scores, each folded into one
+// text column (ids are slugs, so neither separator can occur in them; a
+// REAL cast to text reads back to the same float). It is what scanAttempt
+// reads.
+const attemptSelect = `SELECT a.id, a.quiz_id, a.quiz_version, a.quiz_hash, a.status, a.person_id,
+	a.created_at, a.updated_at, a.completed_at, a.result_id, a.position,
+	(SELECT t.display_name FROM shares s JOIN share_links l ON l.id = s.link_id
+		JOIN therapists t ON t.id = l.therapist_id
+		WHERE s.id = a.share_id AND s.stopped_at IS NULL AND s.person_id IS NOT NULL),
+	(SELECT group_concat(n.item_id || '=' || n.value, ',') FROM answers n WHERE n.attempt_id = a.id),
+	(SELECT group_concat(c.scale_id || '=' || coalesce(CAST(c.score AS TEXT), '') || '=' || c.answered || '=' || c.items,
+		',' ORDER BY c.ord) FROM scale_scores c WHERE c.attempt_id = a.id)
+	FROM attempts a `
+
+// findAttempt reads the one attempt the condition on a selects;
+// ENOTFOUND when there is none.
+func (db *DB) findAttempt(ctx context.Context, where string, args ...any) (*tandem.Attempt, error) {
+	a, err := scanAttempt(db.read.QueryRowContext(ctx, attemptSelect+`WHERE `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tandem.Errorf(tandem.ENOTFOUND, "no such attempt")
 	}
+	return a, err
+}
+
+// listAttempts reads the attempts the condition on a selects, in the
+// order given, in one statement.
+func (db *DB) listAttempts(ctx context.Context, whereOrder string, args ...any) ([]*tandem.Attempt, error) {
+	rows, err := db.read.QueryContext(ctx, attemptSelect+`WHERE `+whereOrder, args...)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
+	var attempts []*tandem.Attempt
+	for rows.Next() {
+		a, err := scanAttempt(rows)
+		if err != nil {
+			return nil, err
+		}
+		attempts = append(attempts, a)
+	}
+	return attempts, rows.Err()
+}
+
+// scanAttempt reads one row of attemptSelect.
+func scanAttempt(row interface{ Scan(...any) error }) (*tandem.Attempt, error) {
+	var (
+		a                         tandem.Attempt
+		created, updated          string
+		completed, result         sql.NullString
+		position                  sql.NullFloat64
+		person                    sql.NullInt64
+		sharedWith, answers, outs sql.NullString
+	)
+	if err := row.Scan(&a.ID, &a.QuizID, &a.QuizVersion, &a.QuizHash, &a.Status, &person,
+		&created, &updated, &completed, &result, &position, &sharedWith, &answers, &outs); err != nil {
+		return nil, err
+	}
+	a.PersonID = person.Int64
+	a.SharedWith = sharedWith.String
+	var err error
 	if a.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}
 	if a.UpdatedAt, err = parseTime(updated); err != nil {
 		return nil, err
 	}
-	if a.Answers, err = findAnswers(ctx, tx, a.ID); err != nil {
+	if a.Answers, err = parseAnswers(answers.String); err != nil {
 		return nil, err
 	}
 	if a.Status != tandem.StatusCompleted {
@@ -135,13 +168,64 @@ func findAttempt(ctx context.Context, tx *sql.Tx, where string, args ...any) (*t
 	if position.Valid {
 		out.Position = &position.Float64
 	}
-	if out.Scales, err = findScaleScores(ctx, tx, a.ID); err != nil {
+	if out.Scales, err = parseScaleScores(outs.String); err != nil {
 		return nil, err
 	}
 	a.Outcome = out
 	return &a, nil
 }
 
+// parseAnswers reads answers folded as "item=value,item=value".
+func parseAnswers(s string) (scoring.Answers, error) {
+	answers := make(scoring.Answers, strings.Count(s, ",")+1)
+	for s != "" {
+		var pair string
+		pair, s, _ = strings.Cut(s, ",")
+		id, v, ok := strings.Cut(pair, "=")
+		n, err := strconv.Atoi(v)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("stored answer %q: %w", pair, errors.Join(err, errFolded))
+		}
+		answers[id] = n
+	}
+	return answers, nil
+}
+
+// parseScaleScores reads scale scores folded as
+// "scale=score=answered=items,...", with an empty score for none.
+func parseScaleScores(s string) ([]scoring.ScaleScore, error) {
+	scores := make([]scoring.ScaleScore, 0, strings.Count(s, ",")+1)
+	for s != "" {
+		var entry string
+		entry, s, _ = strings.Cut(s, ",")
+		var sc scoring.ScaleScore
+		var score, answered, items string
+		var ok1, ok2, ok3 bool
+		sc.Scale, entry, ok1 = strings.Cut(entry, "=")
+		score, entry, ok2 = strings.Cut(entry, "=")
+		answered, items, ok3 = strings.Cut(entry, "=")
+		var err1, err2, err3 error
+		if score != "" {
+			var f float64
+			f, err1 = strconv.ParseFloat(score, 64)
+			sc.Score = &f
+		}
+		sc.Answered, err2 = strconv.Atoi(answered)
+		sc.Items, err3 = strconv.Atoi(items)
+		if !ok1 || !ok2 || !ok3 {
+			err1 = errFolded
+		}
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return nil, fmt.Errorf("stored scale score of %q: %w", sc.Scale, err)
+		}
+		scores = append(scores, sc)
+	}
+	return scores, nil
+}
+
+var errFolded = errors.New("not in the folded form")
+
+// findAnswers reads an attempt's answers inside a write transaction.
 func findAnswers(ctx context.Context, tx *sql.Tx, attemptID int64) (scoring.Answers, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT item_id, value FROM answers WHERE attempt_id = ?`, attemptID)
 	if err != nil {
@@ -158,28 +242,6 @@ func findAnswers(ctx context.Context, tx *sql.Tx, attemptID int64) (scoring.Answ
 		answers[id] = v
 	}
 	return answers, rows.Err()
-}
-
-func findScaleScores(ctx context.Context, tx *sql.Tx, attemptID int64) ([]scoring.ScaleScore, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT scale_id, score, answered, items
-		FROM scale_scores WHERE attempt_id = ? ORDER BY ord`, attemptID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var scores []scoring.ScaleScore
-	for rows.Next() {
-		var s scoring.ScaleScore
-		var score sql.NullFloat64
-		if err := rows.Scan(&s.Scale, &score, &s.Answered, &s.Items); err != nil {
-			return nil, err
-		}
-		if score.Valid {
-			s.Score = &score.Float64
-		}
-		scores = append(scores, s)
-	}
-	return scores, rows.Err()
 }
 
 // errCompleted says an attempt can no longer change.

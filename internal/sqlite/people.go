@@ -27,57 +27,16 @@ func (db *DB) FindPersonByToken(ctx context.Context, tokenHash []byte) (*tandem.
 }
 
 // ListAttempts returns a person's completed attempts, newest first, each
-// with its answers and outcome, read in one transaction.
+// with its answers and outcome, read in one statement.
 func (db *DB) ListAttempts(ctx context.Context, personID int64) ([]*tandem.Attempt, error) {
-	return db.listAttempts(ctx, `SELECT id FROM attempts WHERE person_id = ? AND status = ?
-		ORDER BY completed_at DESC, id DESC`, personID, tandem.StatusCompleted)
-}
-
-// listAttempts reads the attempts whose ids the query selects, in its
-// order, in one transaction.
-func (db *DB) listAttempts(ctx context.Context, query string, args ...any) ([]*tandem.Attempt, error) {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	attempts := make([]*tandem.Attempt, 0, len(ids))
-	for _, id := range ids {
-		a, err := findAttempt(ctx, tx, `id = ?`, id)
-		if err != nil {
-			return nil, err
-		}
-		attempts = append(attempts, a)
-	}
-	return attempts, nil
+	return db.listAttempts(ctx, `a.person_id = ? AND a.status = ? ORDER BY a.completed_at DESC, a.id DESC`,
+		personID, tandem.StatusCompleted)
 }
 
 // FindPersonAttempt returns one of a person's completed attempts. It
 // returns ENOTFOUND for any attempt that is not theirs or not completed.
 func (db *DB) FindPersonAttempt(ctx context.Context, personID, attemptID int64) (*tandem.Attempt, error) {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return findAttempt(ctx, tx, `id = ? AND person_id = ? AND status = ?`, attemptID, personID, tandem.StatusCompleted)
+	return db.findAttempt(ctx, `a.id = ? AND a.person_id = ? AND a.status = ?`, attemptID, personID, tandem.StatusCompleted)
 }
 
 // DeleteAttempt deletes one of a person's attempts with its answers and

@@ -304,23 +304,21 @@ func (db *DB) findShare(ctx context.Context, where string, args ...any) (*tandem
 // ListSharedAttempts returns the attempts a share lets its therapist see,
 // newest first, with answers and outcomes; none once sharing stopped.
 func (db *DB) ListSharedAttempts(ctx context.Context, shareID int64) ([]*tandem.Attempt, error) {
-	return db.listAttempts(ctx, `SELECT x.id FROM shares s JOIN share_links l ON l.id = s.link_id
-		JOIN attempts x ON `+sharedAttempt+` WHERE s.id = ?
-		ORDER BY x.completed_at DESC, x.id DESC`, shareID)
+	return db.listAttempts(ctx, `a.id IN (`+sharedAttemptIDs+`)
+		ORDER BY a.completed_at DESC, a.id DESC`, shareID)
 }
 
 // FindSharedAttempt returns one of the attempts a share lets its
 // therapist see, with its answers and outcome; ENOTFOUND for any other
 // attempt, and for every attempt once sharing stopped.
 func (db *DB) FindSharedAttempt(ctx context.Context, shareID, attemptID int64) (*tandem.Attempt, error) {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return findAttempt(ctx, tx, `id = (SELECT x.id FROM shares s JOIN share_links l ON l.id = s.link_id
-		JOIN attempts x ON `+sharedAttempt+` WHERE s.id = ? AND x.id = ?)`, shareID, attemptID)
+	return db.findAttempt(ctx, `a.id IN (`+sharedAttemptIDs+`) AND a.id = ?`, shareID, attemptID)
 }
+
+// sharedAttemptIDs selects the ids of the attempts shared through the
+// share with the id given as its one argument.
+const sharedAttemptIDs = `SELECT x.id FROM shares s JOIN share_links l ON l.id = s.link_id
+	JOIN attempts x ON ` + sharedAttempt + ` WHERE s.id = ?`
 
 // RecordAccess adds to the access log that the shares' therapist looked
 // at what (one of the tandem.Access* kinds). A share whose person has

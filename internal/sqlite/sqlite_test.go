@@ -79,7 +79,6 @@ func mustQuiz(tb testing.TB) *quiz.Quiz {
 	return q
 }
 
-
 func TestOpen(t *testing.T) {
 	t.Run("CreatesFoldersAndMigratesOnce", func(t *testing.T) {
 		db, path := mustOpen(t)
