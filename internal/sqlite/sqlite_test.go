@@ -317,3 +317,39 @@ func TestDeleteStaleAttempts(t *testing.T) {
 	assert.Equal(t, 1, count(t, raw, `SELECT count(*) FROM attempts WHERE id = ?`, finished.ID), "completed attempts stay")
 	assert.Equal(t, 1, count(t, raw, `SELECT count(*) FROM attempts WHERE id = ?`, fresh.ID))
 }
+
+// TestAttempt_ScoresReadBackExactly: scores and positions come back from
+// the store bit for bit as the engine computed them, for answers that give
+// scores with long binary expansions (weights 2, 0.5 and -1 on 0..4).
+func TestAttempt_ScoresReadBackExactly(t *testing.T) {
+	db, _ := mustOpen(t)
+	ctx := context.Background()
+	q, err := quiz.LoadFile(filepath.Join("..", "..", "testdata", "quizzes", "weighted-sleep.yaml"))
+	require.NoError(t, err)
+	mustRecord(t, db, q)
+	var items []string
+	for _, it := range q.Items() {
+		items = append(items, it.ID)
+	}
+	for round := range 40 {
+		answers := scoring.Answers{}
+		for i, it := range q.Items() {
+			if it.Optional && (round+i)%3 == 0 {
+				continue
+			}
+			answers[it.ID] = q.Scale.Min + (round*7+i*3)%(q.Scale.Max-q.Scale.Min+1)
+		}
+		want, err := scoring.Score(q, answers)
+		require.NoError(t, err)
+		token := tandem.HashToken(tandem.NewToken())
+		a, err := db.CreateAttempt(ctx, q, token)
+		require.NoError(t, err)
+		c, err := db.CompleteAttempt(ctx, a.ID, q, items, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+		require.NoError(t, err)
+		require.True(t, c.Done)
+		got, err := db.FindAttemptByToken(ctx, token)
+		require.NoError(t, err)
+		assert.Equal(t, answers, got.Answers, "round %d", round)
+		assert.Equal(t, want, *got.Outcome, "round %d: scores, result and position exactly as computed", round)
+	}
+}
