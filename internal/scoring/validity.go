@@ -1,8 +1,9 @@
 package scoring
 
 import (
-	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tandem-app/tandem/internal/quiz"
 )
@@ -45,60 +46,94 @@ const (
 // is no part of how the person answered the questionnaire. Reading time
 // counts every answered item, since every one of them was read.
 func Validity(q *quiz.Quiz, answers Answers, took time.Duration) []Flag {
+	// One pass over the quiz: the words read, and the answers a pattern
+	// is read in, in quiz order.
+	var pattern []answer
+	words := 0
+	for si := range q.Sections {
+		items := q.Sections[si].Items
+		for i := range items {
+			v, ok := answers[items[i].ID]
+			if !ok {
+				continue
+			}
+			words += countWords(items[i].Text)
+			if len(items[i].Keys) > 0 {
+				pattern = append(pattern, answer{&items[i], v})
+			}
+		}
+	}
 	var flags []Flag
-	if straightLined(q, answers) {
+	if straightLined(pattern) {
 		flags = append(flags, FlagStraightLined)
 	}
-	if took > 0 && took < MinReadingTime(q, answers) {
+	if took > 0 && took < readingTime(words) {
 		flags = append(flags, FlagTooFast)
 	}
-	if contradictory(q, answers) {
+	if contradictory(q.Scale, pattern) {
 		flags = append(flags, FlagContradictory)
 	}
 	return flags
 }
 
-// straightLined reports the same answer to every answered item that keys
-// a scale, when there are enough of them to say so.
-func straightLined(q *quiz.Quiz, answers Answers) bool {
-	n := 0
-	var same int
-	for _, it := range q.Items() {
-		v, ok := answers[it.ID]
-		if !ok || len(it.Keys) == 0 {
-			continue
-		}
-		if n > 0 && v != same {
-			return false
-		}
-		same = v
-		n++
-	}
-	return n >= minItemsForPattern
+// answer is an answered item with its answer.
+type answer struct {
+	item  *quiz.Item
+	value int
 }
 
-// patternItems counts the answered items that key a scale: the answers a
-// response pattern is read in.
-func patternItems(q *quiz.Quiz, answers Answers) int {
-	n := 0
-	for _, it := range q.Items() {
-		if _, ok := answers[it.ID]; ok && len(it.Keys) > 0 {
-			n++
+// straightLined reports the same answer to every answered item that keys
+// a scale, when there are enough of them to say so.
+func straightLined(pattern []answer) bool {
+	if len(pattern) < minItemsForPattern {
+		return false
+	}
+	for _, a := range pattern[1:] {
+		if a.value != pattern[0].value {
+			return false
 		}
 	}
-	return n
+	return true
 }
 
 // MinReadingTime is the least time in which the answered items can be read
 // at a fast reading speed.
 func MinReadingTime(q *quiz.Quiz, answers Answers) time.Duration {
 	words := 0
-	for _, it := range q.Items() {
-		if _, ok := answers[it.ID]; ok {
-			words += len(strings.Fields(it.Text))
+	for _, sec := range q.Sections {
+		for _, it := range sec.Items {
+			if _, ok := answers[it.ID]; ok {
+				words += countWords(it.Text)
+			}
 		}
 	}
+	return readingTime(words)
+}
+
+func readingTime(words int) time.Duration {
 	return time.Duration(float64(words) / fastWordsPerSecond * float64(time.Second))
+}
+
+// countWords counts the words of s as strings.Fields would, without
+// making the list.
+func countWords(s string) int {
+	n, inWord := 0, false
+	for i := 0; i < len(s); {
+		var space bool
+		if c := s[i]; c < utf8.RuneSelf {
+			space = c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
+		if !space && !inWord {
+			n++
+		}
+		inWord = !space
+	}
+	return n
 }
 
 // contradictory looks at the reversed pairs of answered items: two items
@@ -107,25 +142,19 @@ func MinReadingTime(q *quiz.Quiz, answers Answers) time.Duration {
 // mirror images. A pair whose answers, once one is reversed, lie at least
 // three quarters of the answer range apart ("strongly agree" to both, or
 // "agree" to one and "strongly agree" to the other) contradicts itself.
-func contradictory(q *quiz.Quiz, answers Answers) bool {
-	if patternItems(q, answers) < minItemsForPattern {
+func contradictory(scale quiz.AnswerScale, pattern []answer) bool {
+	if len(pattern) < minItemsForPattern {
 		return false
 	}
-	lo, hi := q.Scale.Min, q.Scale.Max
-	items := q.Items()
+	lo, hi := scale.Min, scale.Max
 	pairs, against := 0, 0
-	for i, a := range items {
-		ra, ok := answers[a.ID]
-		if !ok {
-			continue
-		}
-		for _, b := range items[i+1:] {
-			rb, ok := answers[b.ID]
-			if !ok || !mirrored(a, b) {
+	for i, a := range pattern {
+		for _, b := range pattern[i+1:] {
+			if !mirrored(*a.item, *b.item) {
 				continue
 			}
 			pairs++
-			if gap := ra - (lo + hi - rb); 4*abs(gap) >= 3*(hi-lo) {
+			if gap := a.value - (lo + hi - b.value); 4*abs(gap) >= 3*(hi-lo) {
 				against++
 			}
 		}

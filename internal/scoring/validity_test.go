@@ -2,6 +2,7 @@ package scoring_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -200,4 +201,14 @@ func TestValidity_KeylessItems(t *testing.T) {
 	delete(all, "k3")
 	assert.InDelta(t, 6.9, scoring.MinReadingTime(q, all).Seconds(), 1e-6)
 	assert.Equal(t, []scoring.Flag{scoring.FlagTooFast}, scoring.Validity(q, all, 6800*time.Millisecond))
+}
+
+// TestMinReadingTime_CountsWordsAsFields: words are counted as
+// strings.Fields splits them, whatever the spaces and letters.
+func TestMinReadingTime_CountsWordsAsFields(t *testing.T) {
+	for _, text := range []string{"One two three.", "  spaced\tout\nacross  lines ", "Ünïcödé wörds, déjà vu", "no\u00a0break\u2003em space", ""} {
+		q := newQuiz(1, 5, []string{"s"}, quiz.Item{ID: "a", Text: text, Keys: []quiz.Key{key("s", 1)}})
+		want := time.Duration(float64(len(strings.Fields(text))) / (400.0 / 60) * float64(time.Second))
+		assert.Equal(t, want, scoring.MinReadingTime(q, scoring.Answers{"a": 3}), "%q", text)
+	}
 }
