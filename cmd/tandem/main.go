@@ -250,7 +250,9 @@ func loadQuizzes(dir string) ([]*quiz.Quiz, error) {
 }
 
 func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
-	log := newLogger(cfg.LogFormat, stderr)
+	logs := newLogWriter(stderr)
+	defer logs.Close()
+	log := newLogger(cfg.LogFormat, logs)
 	qs, err := loadQuizzes(cfg.Quizzes)
 	if err != nil {
 		var ps quiz.Problems
