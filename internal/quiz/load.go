@@ -24,16 +24,20 @@ const MaxFileSize = 1 << 20
 // MaxWeight bounds the size of an item's weight on a scale.
 const MaxWeight = 1000
 
-// LoadFS loads every *.yaml and *.yml file at the top of fsys, in name
-// order. dir is the folder's name as the person knows it, used in messages.
-// On any problem in any file it returns nil and a Problems error listing
-// all of them, including quiz ids used by two files.
+// LoadFS loads every *.yaml and *.yml file at the top of fsys, in the
+// order of their names without the extension (the order the home page
+// lists them in: "sleep" before "sleep-short"). dir is the folder's name
+// as the person knows it, used in messages. On any problem in any file it
+// returns nil and a Problems error listing all of them, including quiz ids
+// used by two files.
 func LoadFS(fsys fs.FS, dir string) ([]*Quiz, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, Problems{{File: dir, What: "cannot read the quiz folder: " + errText(err),
 			Fix: "check that the folder exists and can be read"}}
 	}
+	stem := func(e fs.DirEntry) string { return strings.TrimSuffix(e.Name(), path.Ext(e.Name())) }
+	sort.SliceStable(entries, func(i, j int) bool { return stem(entries[i]) < stem(entries[j]) })
 	var (
 		quizzes  []*Quiz
 		problems Problems
