@@ -1540,95 +1540,270 @@ func TestParse_AliasBomb(t *testing.T) {
 }
 
 func TestParse_Shipped(t *testing.T) {
-	data, err := fs.ReadFile(quizzes.FS, "relationship-spectrum.yaml")
-	require.NoError(t, err)
-	q, err := quiz.Parse("relationship-spectrum.yaml", data)
-	require.NoError(t, err)
-	assert.Equal(t, "relationship-spectrum", q.ID)
-	checkQuiz(t, q)
+	tests := []struct {
+		file, id string
+	}{
+		{"relationship-spectrum.yaml", "relationship-spectrum"},
+		{"relationship-spectrum-short.yaml", "relationship-spectrum-short"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			data, err := fs.ReadFile(quizzes.FS, tt.file)
+			require.NoError(t, err)
+			q, err := quiz.Parse(tt.file, data)
+			require.NoError(t, err)
+			assert.Equal(t, tt.id, q.ID)
+			checkQuiz(t, q)
+		})
+	}
+}
+
+// shippedResults are the results both shipped forms share, in order, with
+// their conditions: one cut (60) for the pulls, 65 for interdependence, and
+// a fallback without conditions.
+var shippedResults = []struct {
+	id   string
+	when []quiz.Condition
+}{
+	{"push-pull", []quiz.Condition{
+		{Scale: "codependence", Min: 60, Max: 100},
+		{Scale: "independence", Min: 60, Max: 100},
+	}},
+	{"leaning-codependent", []quiz.Condition{
+		{Scale: "codependence", Min: 60, Max: 100},
+		{Scale: "independence", Max: 60, MaxGiven: true},
+	}},
+	{"leaning-independent", []quiz.Condition{
+		{Scale: "codependence", Max: 60, MaxGiven: true},
+		{Scale: "independence", Min: 60, Max: 100},
+	}},
+	{"interdependent", []quiz.Condition{
+		{Scale: "codependence", Max: 60, MaxGiven: true},
+		{Scale: "independence", Max: 60, MaxGiven: true},
+		{Scale: "interdependence", Min: 65, Max: 100},
+	}},
+	{"no-clear-pattern", nil},
+}
+
+// checkShippedResults checks q's results against shippedResults.
+func checkShippedResults(t *testing.T, q *quiz.Quiz) {
+	t.Helper()
+	require.Len(t, q.Results, len(shippedResults))
+	for i, want := range shippedResults {
+		r := q.Results[i]
+		assert.Equal(t, want.id, r.ID)
+		assert.NotEmpty(t, r.Title, r.ID)
+		assert.NotEmpty(t, r.Summary, r.ID)
+		if want.when == nil {
+			assert.Empty(t, r.When, r.ID)
+			continue
+		}
+		assert.Equal(t, want.when, r.When, r.ID)
+	}
+	fallback := q.Results[len(q.Results)-1]
+	assert.Equal(t, "No clear pattern right now", fallback.Title)
+	assert.Len(t, fallback.NextSteps, 5)
+	r, ok := q.ResultByID("push-pull")
+	require.True(t, ok)
+	assert.Equal(t, "Push and pull", r.Title)
+	r, ok = q.ResultByID("interdependent")
+	require.True(t, ok)
+	assert.Equal(t, "Close and still whole", r.Title)
+	_, ok = q.ResultByID("nope")
+	assert.False(t, ok)
+
+	assert.Equal(t, &quiz.Spectrum{Left: "codependence", Right: "independence", Middle: "Interdependence",
+		Cut: 60}, q.Spectrum)
+	assert.Equal(t, &quiz.Map{X: "independence", Y: "codependence"}, q.Map)
+
+	require.Len(t, q.Support, 2)
+	safety, ok := q.SupportByID("safety")
+	require.True(t, ok)
+	assert.Equal(t, q.Support[0], safety)
+	assert.Equal(t, "Your safety comes first", safety.Title)
+	assert.Equal(t, []string{"sa01", "sa02", "sa03", "sa04", "sa05"}, safety.Items)
+	assert.Equal(t, 4, safety.Min)
+	assert.Equal(t, quiz.Resource{Name: "Find A Helpline (free helplines in many countries)",
+		URL: "https://findahelpline.com", Region: quiz.RegionInternational}, safety.Resources[0])
+	selfHarm, ok := q.SupportByID("self-harm")
+	require.True(t, ok)
+	assert.Equal(t, q.Support[1], selfHarm)
+	assert.Equal(t, "You deserve support right now", selfHarm.Title)
+	assert.Equal(t, []string{"sa06"}, selfHarm.Items)
+	assert.Equal(t, 3, selfHarm.Min)
+}
+
+// checkSafetySection checks the last, optional section both shipped forms
+// end with: six keyless items, sa01..sa06, that only raise support flags.
+func checkSafetySection(t *testing.T, q *quiz.Quiz) {
+	t.Helper()
+	last := q.Sections[len(q.Sections)-1]
+	assert.Equal(t, "safety", last.ID)
+	assert.Equal(t, "Your safety (optional)", last.Title)
+	var ids []string
+	for _, it := range last.Items {
+		ids = append(ids, it.ID)
+		assert.True(t, it.Optional, it.ID)
+		assert.Empty(t, it.Keys, it.ID)
+	}
+	assert.Equal(t, []string{"sa01", "sa02", "sa03", "sa04", "sa05", "sa06"}, ids)
+	for _, s := range q.Sections[:len(q.Sections)-1] {
+		for _, it := range s.Items {
+			assert.False(t, it.Optional, it.ID)
+			assert.NotEmpty(t, it.Keys, it.ID)
+		}
+	}
+}
+
+// scored counts the items that count in at least one scale.
+func scored(q *quiz.Quiz) int {
+	n := 0
+	for _, it := range q.Items() {
+		if len(it.Keys) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 func TestLoadFS_Shipped(t *testing.T) {
 	qs, err := quiz.LoadFS(quizzes.FS, "quizzes")
 	require.NoError(t, err)
-	require.Len(t, qs, 1)
-	q := qs[0]
-	checkQuiz(t, q)
-
-	assert.Equal(t, "relationship-spectrum", q.ID)
-	assert.Equal(t, 1, q.Version)
-	assert.Equal(t, "Codependence, independence and interdependence", q.Title)
-	assert.Equal(t, "en", q.Language)
-	assert.Equal(t, 8, q.Minutes)
-	assert.True(t, strings.HasPrefix(q.Disclaimer, "This is a reflection tool, not a diagnosis."), q.Disclaimer)
-	assert.Equal(t, "quizzes/relationship-spectrum.yaml", q.File)
-
-	assert.Equal(t, quiz.AnswerScale{Min: 1, Max: 5, Labels: []string{
-		"Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"}}, q.Scale)
-
-	var scaleIDs []string
-	for _, s := range q.Scales {
-		scaleIDs = append(scaleIDs, s.ID)
-		assert.NotEmpty(t, s.Name, s.ID)
+	require.Len(t, qs, 2)
+	var ids []string
+	for _, q := range qs {
+		checkQuiz(t, q)
+		ids = append(ids, q.ID)
 	}
-	assert.Equal(t, []string{"codependence", "independence", "interdependence", "boundaries", "self-worth",
-		"feelings", "needs", "closeness", "support", "own-life"}, scaleIDs)
+	assert.Equal(t, []string{"relationship-spectrum", "relationship-spectrum-short"}, ids,
+		"the long form first: files in the order of their names without the extension")
 
-	var sectionIDs []string
-	for _, s := range q.Sections {
-		sectionIDs = append(sectionIDs, s.ID)
-		assert.Len(t, s.Items, 5, s.ID)
-	}
-	assert.Equal(t, []string{"boundaries", "self-worth", "feelings", "needs", "closeness", "support", "own-life"},
-		sectionIDs)
-	items := q.Items()
-	require.Len(t, items, 35)
-	assert.Equal(t, quiz.Item{ID: "bo1",
-		Text: "I say yes to my partner's requests even when I am worn out or busy.",
-		Keys: []quiz.Key{{Scale: "codependence", Weight: 1}, {Scale: "boundaries", Weight: -1}}}, items[0])
-	assert.Equal(t, "ol5", items[34].ID)
-	seen := map[string]bool{}
-	for _, it := range items {
-		assert.False(t, seen[it.ID], "item %q twice", it.ID)
-		seen[it.ID] = true
-	}
+	t.Run("Long", func(t *testing.T) {
+		q := qs[0]
+		assert.Equal(t, "relationship-spectrum", q.ID)
+		assert.Equal(t, 2, q.Version)
+		assert.Equal(t, "Codependence, independence and interdependence", q.Title)
+		assert.Equal(t, "en", q.Language)
+		assert.Equal(t, 10, q.Minutes)
+		assert.True(t, strings.HasPrefix(q.Disclaimer, "This is a reflection tool, not a diagnosis."), q.Disclaimer)
+		assert.Equal(t, "quizzes/relationship-spectrum.yaml", q.File)
 
-	require.Len(t, q.Results, 4)
-	var resultIDs []string
-	for _, r := range q.Results {
-		resultIDs = append(resultIDs, r.ID)
-	}
-	assert.Equal(t, []string{"push-pull", "leaning-codependent", "leaning-independent", "interdependent"}, resultIDs)
-	assert.Equal(t, []quiz.Condition{
-		{Scale: "codependence", Min: 55, Max: 100},
-		{Scale: "independence", Min: 55, Max: 100},
-	}, q.Results[0].When)
-	assert.Equal(t, []quiz.Condition{{Scale: "codependence", Min: 55, Max: 100}}, q.Results[1].When)
-	assert.Equal(t, []quiz.Condition{{Scale: "independence", Min: 55, Max: 100}}, q.Results[2].When)
-	fallback := q.Results[3]
-	assert.Equal(t, "interdependent", fallback.ID)
-	assert.Empty(t, fallback.When)
-	assert.Len(t, fallback.NextSteps, 4)
+		assert.Equal(t, quiz.AnswerScale{Min: 1, Max: 5, Labels: []string{
+			"Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"}}, q.Scale)
 
-	assert.Equal(t, &quiz.Spectrum{Left: "codependence", Right: "independence", Middle: "Interdependence",
-		Cut: quiz.DefaultCut}, q.Spectrum)
-	assert.Equal(t, &quiz.Map{X: "independence", Y: "codependence"}, q.Map)
+		var scaleIDs []string
+		for _, s := range q.Scales {
+			scaleIDs = append(scaleIDs, s.ID)
+			assert.NotEmpty(t, s.Name, s.ID)
+		}
+		assert.Equal(t, []string{"codependence", "independence", "interdependence", "boundaries", "self-worth",
+			"feelings", "needs", "closeness", "support", "own-life"}, scaleIDs)
+		for _, s := range q.Scales[:3] {
+			require.NotNil(t, s.Norms, s.ID)
+			assert.True(t, s.Norms.Provisional, s.ID)
+		}
+		for _, s := range q.Scales[3:] {
+			assert.Nil(t, s.Norms, s.ID)
+		}
 
-	data, err := fs.ReadFile(quizzes.FS, "relationship-spectrum.yaml")
-	require.NoError(t, err)
-	assert.Regexp(t, regexp.MustCompile(`^[0-9a-f]{64}$`), q.Hash)
-	assert.Equal(t, sha256Hex(data), q.Hash)
-	assert.Equal(t, data, q.Source)
-	r, ok := q.ResultByID("push-pull")
-	require.True(t, ok)
-	assert.Equal(t, "Push and pull", r.Title)
-	s, ok := q.ScaleByID("own-life")
-	require.True(t, ok)
-	assert.Equal(t, "A life of your own", s.Name)
-	_, ok = q.ScaleByID("nope")
-	assert.False(t, ok)
-	_, ok = q.ResultByID("nope")
-	assert.False(t, ok)
+		var sectionIDs []string
+		var sizes []int
+		for _, s := range q.Sections {
+			sectionIDs = append(sectionIDs, s.ID)
+			sizes = append(sizes, len(s.Items))
+		}
+		assert.Equal(t, []string{"boundaries", "self-worth", "feelings", "needs", "closeness", "support",
+			"own-life", "safety"}, sectionIDs)
+		assert.Equal(t, []int{8, 7, 8, 7, 8, 9, 6, 6}, sizes)
+		assert.Equal(t, "Limits and saying no", q.Sections[0].Title)
+		items := q.Items()
+		require.Len(t, items, 59)
+		assert.Equal(t, 53, scored(q))
+		assert.Equal(t, quiz.Item{ID: "b01",
+			Text: "I say yes to my partner even when I am worn out.",
+			Keys: []quiz.Key{{Scale: "codependence", Weight: 1}, {Scale: "boundaries", Weight: -1}}}, items[0])
+		assert.Equal(t, "b08", items[7].ID)
+		assert.Equal(t, quiz.Item{ID: "o06",
+			Text: "I feel guilty when I spend time on my own interests.",
+			Keys: []quiz.Key{{Scale: "interdependence", Weight: -1}, {Scale: "own-life", Weight: -1}}}, items[52])
+		assert.Equal(t, quiz.Item{ID: "sa06",
+			Text:     "In the last few weeks, I have had thoughts of harming myself or ending my life.",
+			Optional: true}, items[58])
+		seen := map[string]bool{}
+		for _, it := range items {
+			assert.False(t, seen[it.ID], "item %q twice", it.ID)
+			seen[it.ID] = true
+			assert.Regexp(t, `^([bwfncso]|sa)[0-9]{2}$`, it.ID, "a v2 id, never a v1 one such as bo1")
+		}
+		checkSafetySection(t, q)
+		checkShippedResults(t, q)
+
+		data, err := fs.ReadFile(quizzes.FS, "relationship-spectrum.yaml")
+		require.NoError(t, err)
+		assert.Regexp(t, regexp.MustCompile(`^[0-9a-f]{64}$`), q.Hash)
+		assert.Equal(t, sha256Hex(data), q.Hash)
+		assert.Equal(t, data, q.Source)
+		s, ok := q.ScaleByID("own-life")
+		require.True(t, ok)
+		assert.Equal(t, "A life of your own", s.Name)
+		_, ok = q.ScaleByID("nope")
+		assert.False(t, ok)
+	})
+
+	t.Run("Short", func(t *testing.T) {
+		long, q := qs[0], qs[1]
+		assert.Equal(t, "relationship-spectrum-short", q.ID)
+		assert.Equal(t, 1, q.Version)
+		assert.Equal(t, "Codependence, independence and interdependence (short form for retakes)", q.Title)
+		assert.Equal(t, "en", q.Language)
+		assert.Equal(t, 3, q.Minutes)
+		assert.Equal(t, long.Disclaimer, q.Disclaimer)
+		assert.Equal(t, "quizzes/relationship-spectrum-short.yaml", q.File)
+		assert.Equal(t, long.Scale, q.Scale)
+
+		var scaleIDs []string
+		for _, s := range q.Scales {
+			scaleIDs = append(scaleIDs, s.ID)
+		}
+		assert.Equal(t, []string{"codependence", "independence", "interdependence"}, scaleIDs)
+
+		var sectionIDs []string
+		for _, s := range q.Sections {
+			sectionIDs = append(sectionIDs, s.ID)
+		}
+		assert.Equal(t, []string{"retake", "safety"}, sectionIDs)
+		items := q.Items()
+		require.Len(t, items, 18)
+		assert.Equal(t, 12, scored(q))
+		assert.Equal(t, "b01", items[0].ID)
+		assert.Equal(t, "n06", items[11].ID)
+		assert.Equal(t, "sa06", items[17].ID)
+
+		// Each item has the long form's id, wording and main-scale keys.
+		longItems := map[string]quiz.Item{}
+		for _, it := range long.Items() {
+			longItems[it.ID] = it
+		}
+		for _, it := range items {
+			l, ok := longItems[it.ID]
+			require.True(t, ok, "item %q is not in the long form", it.ID)
+			assert.Equal(t, l.Text, it.Text, it.ID)
+			assert.Equal(t, l.Optional, it.Optional, it.ID)
+			var main []quiz.Key
+			for _, k := range l.Keys {
+				if k.Scale == "codependence" || k.Scale == "independence" || k.Scale == "interdependence" {
+					main = append(main, k)
+				}
+			}
+			assert.Equal(t, main, it.Keys, it.ID)
+		}
+		checkSafetySection(t, q)
+		checkShippedResults(t, q)
+		for i := range q.Results {
+			assert.Equal(t, long.Results[i], q.Results[i], "the same results as the long form")
+		}
+		assert.Equal(t, long.Support, q.Support, "the same support flags as the long form")
+	})
 }
 
 // TestParse_ManyUnknownFlagItems: only the first unknown items get a "did
@@ -1732,6 +1907,17 @@ func TestLoadFS(t *testing.T) {
 				".hidden.yml":     {Data: []byte("id: [")},
 			},
 			wantIDs: []string{"a", "b", "c"},
+		},
+		{
+			// By the name without the extension: a sorted list of file
+			// names would put "a-short.yaml" before "a.yaml".
+			name: "ByNameWithoutExtension",
+			fsys: fstest.MapFS{
+				"b.yaml":       quizFile("b"),
+				"a-short.yaml": quizFile("a-short"),
+				"a.yaml":       quizFile("a"),
+			},
+			wantIDs: []string{"a", "a-short", "b"},
 		},
 		{
 			name: "SameID",
