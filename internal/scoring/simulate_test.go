@@ -18,10 +18,15 @@ import (
 // loadShipped parses the shipped questionnaire through the real loader.
 func loadShipped(tb testing.TB) *quiz.Quiz {
 	tb.Helper()
-	path := filepath.Join("..", "..", "quizzes", "relationship-spectrum.yaml")
-	data, err := os.ReadFile(path)
+	return loadShippedFile(tb, "relationship-spectrum.yaml")
+}
+
+// loadShippedFile parses one shipped quiz file through the real loader.
+func loadShippedFile(tb testing.TB, name string) *quiz.Quiz {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "quizzes", name))
 	require.NoError(tb, err)
-	q, err := quiz.Parse("relationship-spectrum.yaml", data)
+	q, err := quiz.Parse(name, data)
 	require.NoError(tb, err)
 	return q
 }
@@ -41,7 +46,9 @@ func TestSimulate_ValidAnswers(t *testing.T) {
 		name string
 		quiz *quiz.Quiz
 	}{
+		// Keyless optional safety items on the last page.
 		{"Shipped", loadShipped(t)},
+		{"ShippedShort", loadShippedFile(t, "relationship-spectrum-short.yaml")},
 		// 0..4, weights 2, 0.5 and -1, optional items.
 		{"WeightedSleep", loadWeightedSleep(t)},
 		{"TwoPointScale", newQuiz(0, 1, []string{"s"}, item("a", key("s", 1)), optional("b", key("s", -3)))},
@@ -88,27 +95,40 @@ func TestSimulate_ValidAnswers(t *testing.T) {
 }
 
 // TestSimulate_ShippedQuizIsPlausible checks that the model yields figures
-// like those of a decent short questionnaire on the scales that get norms.
+// like those of a decent short questionnaire on the scales that get norms,
+// for both shipped forms. items is how many items key each main scale.
 func TestSimulate_ShippedQuizIsPlausible(t *testing.T) {
-	q := loadShipped(t)
-	stats := scoring.Describe(q, scoring.Simulate(q, 2000, 1))
-	main := map[string]bool{"codependence": true, "independence": true, "interdependence": true}
-	for _, s := range stats {
-		t.Logf("%-16s n=%d mean=%.2f sd=%.2f alpha=%.3f (k=%d, n=%d)", s.Scale, s.N, s.Mean, s.SD, s.Alpha, s.Items, s.AlphaN)
-		if !main[s.Scale] {
-			continue
-		}
-		delete(main, s.Scale)
-		assert.Equal(t, 2000, s.N, s.Scale)
-		assert.Equal(t, 2000, s.AlphaN, s.Scale)
-		assert.True(t, s.HasAlpha, s.Scale)
-		assert.GreaterOrEqual(t, s.Alpha, 0.6, s.Scale)
-		assert.LessOrEqual(t, s.Alpha, 0.95, s.Scale)
-		assert.GreaterOrEqual(t, s.Mean, 25.0, s.Scale)
-		assert.LessOrEqual(t, s.Mean, 75.0, s.Scale)
-		assert.Greater(t, s.SD, 0.0, s.Scale)
+	tests := []struct {
+		file  string
+		items map[string]int
+	}{
+		{"relationship-spectrum.yaml", map[string]int{"codependence": 21, "independence": 16, "interdependence": 16}},
+		{"relationship-spectrum-short.yaml", map[string]int{"codependence": 4, "independence": 4, "interdependence": 4}},
 	}
-	assert.Empty(t, main, "main scales missing from the shipped quiz")
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			q := loadShippedFile(t, tt.file)
+			stats := scoring.Describe(q, scoring.Simulate(q, 2000, 1))
+			main := map[string]bool{"codependence": true, "independence": true, "interdependence": true}
+			for _, s := range stats {
+				t.Logf("%-16s n=%d mean=%.2f sd=%.2f alpha=%.3f (k=%d, n=%d)", s.Scale, s.N, s.Mean, s.SD, s.Alpha, s.Items, s.AlphaN)
+				if !main[s.Scale] {
+					continue
+				}
+				delete(main, s.Scale)
+				assert.Equal(t, tt.items[s.Scale], s.Items, s.Scale)
+				assert.Equal(t, 2000, s.N, s.Scale)
+				assert.Equal(t, 2000, s.AlphaN, s.Scale)
+				assert.True(t, s.HasAlpha, s.Scale)
+				assert.GreaterOrEqual(t, s.Alpha, 0.6, s.Scale)
+				assert.LessOrEqual(t, s.Alpha, 0.95, s.Scale)
+				assert.GreaterOrEqual(t, s.Mean, 25.0, s.Scale)
+				assert.LessOrEqual(t, s.Mean, 75.0, s.Scale)
+				assert.Greater(t, s.SD, 0.0, s.Scale)
+			}
+			assert.Empty(t, main, "main scales missing from the shipped quiz")
+		})
+	}
 }
 
 // TestSimulate_IndependentWithoutSpectrum pins the answers of a quiz
