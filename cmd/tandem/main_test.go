@@ -175,6 +175,7 @@ func sleepQuiz(tb testing.TB) string {
 
 const (
 	shippedPath = "../../quizzes/relationship-spectrum.yaml"
+	shortPath   = "../../quizzes/relationship-spectrum-short.yaml"
 	shippedLink = `href="/quizzes/relationship-spectrum"`
 	sleepLink   = `href="/quizzes/weighted-sleep"`
 )
@@ -246,7 +247,7 @@ func TestRun_Serves(t *testing.T) {
 	require.NoError(t, err, "the database and its folders are created")
 	assert.True(t, info.Mode().IsRegular())
 	assert.Equal(t, db, srv.Log["db"])
-	assert.Equal(t, []any{"relationship-spectrum"}, srv.Log["quizzes"])
+	assert.Equal(t, []any{"relationship-spectrum", "relationship-spectrum-short"}, srv.Log["quizzes"])
 
 	srv.Cancel() // what SIGINT/SIGTERM do through signal.NotifyContext
 	select {
@@ -391,8 +392,8 @@ func TestValidate(t *testing.T) {
 		stdout, stderr, err := runOnce(t, []string{"validate", shippedPath}, env(nil))
 		require.NoError(t, err)
 		assert.Empty(t, stderr)
-		assert.True(t, strings.HasPrefix(stdout, shippedPath+": ok (relationship-spectrum, version 1:"), "stdout %q", stdout)
-		assert.Equal(t, 1, strings.Count(stdout, "\n"))
+		assert.Equal(t, shippedPath+": ok (relationship-spectrum, version 2: 59 items in 8 sections, 10 scales, 5 results)\n",
+			stdout)
 	})
 
 	t.Run("TwoValidFiles", func(t *testing.T) {
@@ -401,6 +402,14 @@ func TestValidate(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, stdout, shippedPath+": ok (relationship-spectrum,")
 		assert.Contains(t, stdout, sleep+": ok (weighted-sleep, version 3:")
+	})
+
+	t.Run("BothShippedForms", func(t *testing.T) {
+		stdout, stderr, err := runOnce(t, []string{"validate", shippedPath, shortPath}, env(nil))
+		require.NoError(t, err)
+		assert.Empty(t, stderr)
+		assert.Equal(t, shippedPath+": ok (relationship-spectrum, version 2: 59 items in 8 sections, 10 scales, 5 results)\n"+
+			shortPath+": ok (relationship-spectrum-short, version 1: 18 items in 2 sections, 3 scales, 5 results)\n", stdout)
 	})
 
 	t.Run("ErrBroken", func(t *testing.T) {
