@@ -19,10 +19,14 @@ import (
 // formType is how a browser sends a plain HTML form.
 const formType = "application/x-www-form-urlencoded"
 
+// pageOneRest is every answer of the shipped quiz's first page, section
+// boundaries, but the first (b01): each is 3.
+const pageOneRest = "b02=3&b03=3&b04=3&b05=3&b06=3&b07=3&b08=3"
+
 // pageOne is the first page of the shipped quiz, filled in by a browser:
-// the answer to bo1 is v, every other answer is 3.
+// the answer to b01 is v, every other answer is 3.
 func pageOne(v string) string {
-	return "_section=boundaries&_nav=next&bo1=" + v + "&bo2=3&bo3=3&bo4=3&bo5=3"
+	return "_section=boundaries&_nav=next&b01=" + v + "&" + pageOneRest
 }
 
 // goErrorText is text that only leaks into a page when an error, a stack
@@ -80,36 +84,36 @@ func TestHostileInput(t *testing.T) {
 	tests := []hostileCase{
 		// Forms no page of ours sends: 400, nothing saved.
 		{name: "UnknownField", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + "&foo=1", want: 400},
-		{name: "ItemOfAnotherPage", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + "&sw1=3", want: 400},
-		{name: "FieldRepeated", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=next&bo1=1&bo1=2&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
-		{name: "FieldRepeatedSameValue", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + "&bo1=3", want: 400},
+		{name: "ItemOfAnotherPage", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + "&w01=3", want: 400},
+		{name: "FieldRepeated", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=next&b01=1&b01=2&" + pageOneRest, want: 400},
+		{name: "FieldRepeatedSameValue", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + "&b01=3", want: 400},
 		{name: "SectionRepeated", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + "&_section=boundaries", want: 400},
-		{name: "SectionMissing", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_nav=next&bo1=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
-		{name: "SectionEmpty", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=&_nav=next&bo1=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
-		{name: "SectionOfAnotherPage", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=self-worth&_nav=next&bo1=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
-		{name: "SectionOtherCase", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=Boundaries&_nav=next&bo1=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
-		{name: "SectionInQueryOnly", method: "POST", path: "/attempts/{live}/1?_section=boundaries", ctype: formType, body: "_nav=next&bo1=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
-		{name: "NavUnknown", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=finish&bo1=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
-		{name: "NavOtherCase", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=NEXT&bo1=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
-		{name: "NavEmpty", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=&bo1=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
+		{name: "SectionMissing", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_nav=next&b01=3&" + pageOneRest, want: 400},
+		{name: "SectionEmpty", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=&_nav=next&b01=3&" + pageOneRest, want: 400},
+		{name: "SectionOfAnotherPage", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=self-worth&_nav=next&b01=3&" + pageOneRest, want: 400},
+		{name: "SectionOtherCase", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=Boundaries&_nav=next&b01=3&" + pageOneRest, want: 400},
+		{name: "SectionInQueryOnly", method: "POST", path: "/attempts/{live}/1?_section=boundaries", ctype: formType, body: "_nav=next&b01=3&" + pageOneRest, want: 400},
+		{name: "NavUnknown", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=finish&b01=3&" + pageOneRest, want: 400},
+		{name: "NavOtherCase", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=NEXT&b01=3&" + pageOneRest, want: 400},
+		{name: "NavEmpty", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=&b01=3&" + pageOneRest, want: 400},
 		{name: "NavRepeated", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + "&_nav=back", want: 400},
 		{name: "EmptyBody", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "", want: 400},
 		{name: "KeyNotUTF8", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + "&%ff=3", want: 400},
-		{name: "ItemKeyNotUTF8", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=next&bo1%ff=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
+		{name: "ItemKeyNotUTF8", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=next&b01%ff=3&" + pageOneRest, want: 400},
 		{name: "ValueNotUTF8", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("%ff"), want: 400},
 		{name: "RawValueNotUTF8", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3\xff"), want: 400},
-		{name: "SectionNotUTF8", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries%c0%80&_nav=next&bo1=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
-		{name: "NULInKey", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=next&bo1%00=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
-		{name: "NULInSection", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries%00&_nav=next&bo1=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
+		{name: "SectionNotUTF8", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries%c0%80&_nav=next&b01=3&" + pageOneRest, want: 400},
+		{name: "NULInKey", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries&_nav=next&b01%00=3&" + pageOneRest, want: 400},
+		{name: "NULInSection", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries%00&_nav=next&b01=3&" + pageOneRest, want: 400},
 		{name: "BadPercentEscape", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("%zz"), want: 400},
-		{name: "SemicolonSeparator", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries;_nav=next&bo1=3&bo2=3&bo3=3&bo4=3&bo5=3", want: 400},
+		{name: "SemicolonSeparator", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: "_section=boundaries;_nav=next&b01=3&" + pageOneRest, want: 400},
 		{name: "ScriptAsKey", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + "&%3Cscript%3Ealert(1)%3C%2Fscript%3E=3", want: 400},
 		{name: "Multipart", method: "POST", path: "/attempts/{live}/1", ctype: "multipart/form-data; boundary=XyZ",
 			body: "--XyZ\r\nContent-Disposition: form-data; name=\"_section\"\r\n\r\nboundaries\r\n" +
 				"--XyZ\r\nContent-Disposition: form-data; name=\"_nav\"\r\n\r\nnext\r\n" +
-				"--XyZ\r\nContent-Disposition: form-data; name=\"bo1\"\r\n\r\n3\r\n--XyZ--\r\n", want: 400},
+				"--XyZ\r\nContent-Disposition: form-data; name=\"b01\"\r\n\r\n3\r\n--XyZ--\r\n", want: 400},
 		{name: "JSON", method: "POST", path: "/attempts/{live}/1", ctype: "application/json",
-			body: `{"_section":"boundaries","_nav":"next","bo1":3,"bo2":3,"bo3":3,"bo4":3,"bo5":3}`, want: 400},
+			body: `{"_section":"boundaries","_nav":"next","b01":3,"b02":3,"b03":3,"b04":3,"b05":3,"b06":3,"b07":3,"b08":3}`, want: 400},
 		{name: "NoContentType", method: "POST", path: "/attempts/{live}/1", body: pageOne("3"), want: 400},
 		{name: "TextPlain", method: "POST", path: "/attempts/{live}/1", ctype: "text/plain", body: pageOne("3"), want: 400},
 		{name: "MalformedContentType", method: "POST", path: "/attempts/{live}/1", ctype: formType + "; charset", body: pageOne("3"), want: 400},
@@ -117,25 +121,25 @@ func TestHostileInput(t *testing.T) {
 		// Answers that are not a possible answer: the page comes back with
 		// the problem next to the question, 422, nothing saved.
 		{name: "ManyFields", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + strings.Repeat("&a", 20000), want: 400},
-		{name: "ManyRepeats", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + strings.Repeat("&bo1=3", 5000), want: 400},
+		{name: "ManyRepeats", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3") + strings.Repeat("&b01=3", 5000), want: 400},
 		{name: "GzipBody", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: gzipped(t, pageOne("3")),
 			header: map[string]string{"Content-Encoding": "gzip"}, want: 400},
 
-		{name: "AnswerZero", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("0"), want: 422, problem: "bo1"},
-		{name: "AnswerSix", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("6"), want: 422, problem: "bo1"},
-		{name: "AnswerNegative", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("-1"), want: 422, problem: "bo1"},
-		{name: "AnswerOverflowsInt", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("999999999999999999999"), want: 422, problem: "bo1"},
-		{name: "AnswerDecimal", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3.0"), want: 422, problem: "bo1"},
-		{name: "AnswerWord", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("three"), want: 422, problem: "bo1"},
-		{name: "AnswerLeadingSpace", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("%203"), want: 422, problem: "bo1"},
-		{name: "AnswerPlusIsSpace", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("+3"), want: 422, problem: "bo1"},
-		{name: "AnswerEmpty", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne(""), want: 422, problem: "bo1"},
-		{name: "AnswerHex", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("0x3"), want: 422, problem: "bo1"},
-		{name: "AnswerNUL", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3%00"), want: 422, problem: "bo1"},
-		{name: "AnswerRawNUL", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3\x00"), want: 422, problem: "bo1"},
-		{name: "AnswerFullwidthDigit", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("%EF%BC%93"), want: 422, problem: "bo1"},
-		{name: "AnswerScript", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("<script>alert(1)</script>"), want: 422, problem: "bo1"},
-		{name: "AnswerScriptEncoded", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E"), want: 422, problem: "bo1"},
+		{name: "AnswerZero", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("0"), want: 422, problem: "b01"},
+		{name: "AnswerSix", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("6"), want: 422, problem: "b01"},
+		{name: "AnswerNegative", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("-1"), want: 422, problem: "b01"},
+		{name: "AnswerOverflowsInt", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("999999999999999999999"), want: 422, problem: "b01"},
+		{name: "AnswerDecimal", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3.0"), want: 422, problem: "b01"},
+		{name: "AnswerWord", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("three"), want: 422, problem: "b01"},
+		{name: "AnswerLeadingSpace", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("%203"), want: 422, problem: "b01"},
+		{name: "AnswerPlusIsSpace", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("+3"), want: 422, problem: "b01"},
+		{name: "AnswerEmpty", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne(""), want: 422, problem: "b01"},
+		{name: "AnswerHex", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("0x3"), want: 422, problem: "b01"},
+		{name: "AnswerNUL", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3%00"), want: 422, problem: "b01"},
+		{name: "AnswerRawNUL", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3\x00"), want: 422, problem: "b01"},
+		{name: "AnswerFullwidthDigit", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("%EF%BC%93"), want: 422, problem: "b01"},
+		{name: "AnswerScript", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("<script>alert(1)</script>"), want: 422, problem: "b01"},
+		{name: "AnswerScriptEncoded", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E"), want: 422, problem: "b01"},
 
 		// Bodies over the cap: 413 whether or not the size is announced.
 		{name: "BodyAtCap", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: padTo(pageOne("3")+"&pad=", 64<<10), want: 400},
@@ -145,7 +149,7 @@ func TestHostileInput(t *testing.T) {
 
 		// Page numbers that name no page.
 		{name: "PageZero", method: "GET", path: "/attempts/{live}/0", want: 404},
-		{name: "PageEight", method: "GET", path: "/attempts/{live}/8", want: 404},
+		{name: "PageNine", method: "GET", path: "/attempts/{live}/9", want: 404},
 		{name: "PageNegative", method: "GET", path: "/attempts/{live}/-1", want: 404},
 		{name: "PageLeadingZero", method: "GET", path: "/attempts/{live}/01", want: 404},
 		{name: "PagePlus", method: "GET", path: "/attempts/{live}/+1", want: 404},
@@ -154,7 +158,7 @@ func TestHostileInput(t *testing.T) {
 		{name: "PageHuge", method: "GET", path: "/attempts/{live}/99999999999999999999999", want: 404},
 		{name: "PageScript", method: "GET", path: "/attempts/{live}/%3Cscript%3E", want: 404},
 		{name: "PostPageZero", method: "POST", path: "/attempts/{live}/0", ctype: formType, body: pageOne("3"), want: 404},
-		{name: "PostPageEight", method: "POST", path: "/attempts/{live}/8", ctype: formType, body: pageOne("3"), want: 404},
+		{name: "PostPageNine", method: "POST", path: "/attempts/{live}/9", ctype: formType, body: pageOne("3"), want: 404},
 		{name: "PostPageNegative", method: "POST", path: "/attempts/{live}/-1", ctype: formType, body: pageOne("3"), want: 404},
 		{name: "PostPageLeadingZero", method: "POST", path: "/attempts/{live}/01", ctype: formType, body: pageOne("3"), want: 404},
 		{name: "PostPageDecimal", method: "POST", path: "/attempts/{live}/1.0", ctype: formType, body: pageOne("3"), want: 404},
@@ -163,10 +167,10 @@ func TestHostileInput(t *testing.T) {
 
 		// A completed attempt: whatever is sent, the result is where it
 		// leads, and nothing changes.
-		{name: "DoneGarbageForm", method: "POST", path: "/attempts/{done}/1", ctype: formType, body: "bo1=1&bo1=2&%ff=%zz", want: 303, location: "/results/{done}"},
-		{name: "DonePageEight", method: "POST", path: "/attempts/{done}/8", ctype: formType, body: pageOne("3"), want: 303, location: "/results/{done}"},
+		{name: "DoneGarbageForm", method: "POST", path: "/attempts/{done}/1", ctype: formType, body: "b01=1&b01=2&%ff=%zz", want: 303, location: "/results/{done}"},
+		{name: "DonePageNine", method: "POST", path: "/attempts/{done}/9", ctype: formType, body: pageOne("3"), want: 303, location: "/results/{done}"},
 		{name: "DoneGetPageWord", method: "GET", path: "/attempts/{done}/abc", want: 303, location: "/results/{done}"},
-		{name: "DoneBodyTooLarge", method: "POST", path: "/attempts/{done}/7", ctype: formType, body: huge, want: 413},
+		{name: "DoneBodyTooLarge", method: "POST", path: "/attempts/{done}/8", ctype: formType, body: huge, want: 413},
 
 		// Wrong methods. A path that matches a route answers 405; one that
 		// matches none answers 404 (routes.go).
@@ -207,7 +211,7 @@ func TestHostileInput(t *testing.T) {
 			header: map[string]string{"Sec-Fetch-Site": "cross-site"}, want: 403},
 		{name: "ForeignOriginSave", method: "POST", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3"),
 			header: map[string]string{"Origin": "https://evil.example"}, want: 403},
-		{name: "ForeignOriginSaveLastPage", method: "POST", path: "/attempts/{live}/7", ctype: formType, body: pageOne("3"),
+		{name: "ForeignOriginSaveLastPage", method: "POST", path: "/attempts/{live}/8", ctype: formType, body: pageOne("3"),
 			header: map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, want: 403},
 		{name: "CrossSitePut", method: "PUT", path: "/attempts/{live}/1", ctype: formType, body: pageOne("3"),
 			header: map[string]string{"Sec-Fetch-Site": "cross-site"}, want: 403},
@@ -401,7 +405,7 @@ func assertProblemShown(t *testing.T, r *response, id string) {
 	fs := find(t, r.doc, byAttr("id", "q-"+id))
 	assert.Equal(t, "e-"+id, attr(fs, "aria-describedby"))
 	assert.Contains(t, text(find(t, fs, byAttr("id", "e-"+id))), "Please choose one of the answers shown.")
-	assert.Equal(t, map[string]string{"bo2": "3", "bo3": "3", "bo4": "3", "bo5": "3"}, checked(r),
+	assert.Equal(t, map[string]string{"b02": "3", "b03": "3", "b04": "3", "b05": "3", "b06": "3", "b07": "3", "b08": "3"}, checked(r),
 		"the good answers are kept, the bad one is not echoed")
 	assert.Equal(t, "boundaries", attr(find(t, r.doc, byAttr("name", "_section")), "value"))
 }
@@ -440,13 +444,13 @@ func TestXSS_Rendering(t *testing.T) {
 		{name: "WrongMethod", method: "DELETE", path: "/" + enc, want: 404},
 		{name: "HomeQuery", method: "GET", path: "/?q=" + q + "&" + q + "=1", want: 200},
 		{name: "QuizQuery", method: "GET", path: "/quizzes/" + spectrumQuiz + "?q=" + q, want: 200},
-		{name: "PageQuery", method: "GET", path: "/attempts/" + live + "/1?_section=" + q + "&bo1=" + q, want: 200},
+		{name: "PageQuery", method: "GET", path: "/attempts/" + live + "/1?_section=" + q + "&b01=" + q, want: 200},
 		{name: "ResultQuery", method: "GET", path: "/results/" + done + "?q=" + q, want: 200},
 		{name: "AnswerValue", method: "POST", path: "/attempts/" + live + "/1", body: pageOne(q), want: 422},
 		{name: "AnswerValueBack", method: "POST", path: "/attempts/" + live + "/2",
-			body: "_section=self-worth&_nav=back&sw1=" + q, want: 422},
+			body: "_section=self-worth&_nav=back&w01=" + q, want: 422},
 		{name: "FieldName", method: "POST", path: "/attempts/" + live + "/1", body: pageOne("3") + "&" + q + "=3", want: 400},
-		{name: "SectionValue", method: "POST", path: "/attempts/" + live + "/1", body: "_section=" + q + "&_nav=next&bo1=3", want: 400},
+		{name: "SectionValue", method: "POST", path: "/attempts/" + live + "/1", body: "_section=" + q + "&_nav=next&b01=3", want: 400},
 		{name: "NavValue", method: "POST", path: "/attempts/" + live + "/1", body: "_section=boundaries&_nav=" + q, want: 400},
 		{name: "AcceptLanguage", method: "GET", path: "/", header: map[string]string{"Accept-Language": xss}, want: 200},
 		{name: "AcceptLanguageOnError", method: "GET", path: "/nowhere", header: map[string]string{"Accept-Language": "en;q=" + xss}, want: 404},
