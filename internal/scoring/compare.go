@@ -26,7 +26,8 @@ type ScaleChange struct {
 	Change *Change
 }
 
-// ItemMove is an item answered in both attempts whose answer changed.
+// ItemMove is an item answered in both attempts whose answer changed; only
+// items that key a scale are listed.
 type ItemMove struct {
 	Item          string // item id
 	Before, After int    // the answers as given (not keyed)
@@ -121,7 +122,9 @@ func itemMoves(before, after Attempt, top int) []ItemMove {
 	rng := after.Quiz.Scale
 	var moves []ItemMove
 	for _, it := range after.Quiz.Items() {
-		if !inBefore[it.ID] {
+		// An item that keys no scale (a support flag's question) moved
+		// no score, and its answer is not for a list of what changed.
+		if !inBefore[it.ID] || len(it.Keys) == 0 {
 			continue
 		}
 		b, okB := before.Answers[it.ID]

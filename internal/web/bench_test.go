@@ -205,10 +205,11 @@ func BenchmarkRender(b *testing.B) {
 	}
 	name := func(id string) string { sc, _ := q.ScaleByID(id); return sc.Name }
 	if sp := q.Spectrum; sp != nil {
-		result.Spectrum = &views.SpectrumView{Left: name(sp.Left), Right: name(sp.Right), Middle: sp.Middle, Position: out.Position}
+		result.Spectrum = &views.SpectrumView{Left: name(sp.Left), Right: name(sp.Right), Middle: sp.Middle,
+			LeftScore: out.ScoreOf(sp.Left), RightScore: out.ScoreOf(sp.Right), Cut: sp.Cut, Zone: string(scoring.ZoneOf(q, out))}
 	}
 	if m := q.Map; m != nil {
-		result.Map = &views.MapView{XName: name(m.X), YName: name(m.Y), X: out.ScoreOf(m.X), Y: out.ScoreOf(m.Y)}
+		result.Map = &views.MapView{XName: name(m.X), YName: name(m.Y), X: out.ScoreOf(m.X), Y: out.ScoreOf(m.Y), Cut: q.Spectrum.Cut}
 	}
 
 	benchmarks := []struct {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/scoring"
 	"github.com/tandem-app/tandem/internal/tandem"
 	"github.com/tandem-app/tandem/web/views"
@@ -186,7 +185,7 @@ func compareView(ctx context.Context, c *comparison, base string, client *tandem
 			default:
 				row.Verdict = views.T(ctx, "compare.verdict.noise")
 			}
-			if ch.HasNorms && provisional(scale.Norms) {
+			if ch.HasNorms && scale.Norms.Provisional {
 				v.ProvisionalNorms = true
 			}
 		}
@@ -306,10 +305,4 @@ func compareSideDoc(a attempt) compareSideJSON {
 		d.Flags = append(d.Flags, string(f))
 	}
 	return d
-}
-
-// provisional reports whether norms are marked provisional: until real
-// data replaces them, a verdict built on them says so.
-func provisional(n *quiz.Norms) bool {
-	return n != nil && strings.Contains(strings.ToLower(n.Source), "provisional")
 }

@@ -135,12 +135,17 @@ func trends(ctx context.Context, base string, forTherapist bool, scored []attemp
 			t.Scales = append(t.Scales, trend)
 		}
 		if sp := latest.Spectrum; sp != nil {
-			trend := views.Trend{ID: id + "-spectrum", Name: views.T(ctx, "history.spectrum")}
+			// Each attempt's zone is its own file's: a cut may differ
+			// between versions (version 1 files had none, so 50).
+			pulls := &views.PullTrend{ID: id + "-spectrum", Left: scaleName(latest, sp.Left),
+				Right: scaleName(latest, sp.Right), Cut: cutOf(latest)}
 			for i := len(group) - 1; i >= 0; i-- {
 				a := group[i]
-				trend.Points = append(trend.Points, views.TrendPoint{Date: formatDate(ctx, a.CompletedAt), Value: a.Outcome.Position})
+				pulls.Points = append(pulls.Points, views.PullPoint{Date: formatDate(ctx, a.CompletedAt),
+					Left: a.Outcome.ScoreOf(sp.Left), Right: a.Outcome.ScoreOf(sp.Right),
+					Zone: string(scoring.ZoneOf(a.quiz, *a.Outcome))})
 			}
-			t.Spectrum, t.Left, t.Right = &trend, scaleName(latest, sp.Left), scaleName(latest, sp.Right)
+			t.Pulls = pulls
 		}
 		out = append(out, t)
 	}

@@ -83,15 +83,34 @@ func (s *Server) resultView(r *http.Request, at attempt) views.Result {
 		scale, _ := q.ScaleByID(sc.Scale)
 		v.Scales = append(v.Scales, views.ScaleView{ID: sc.Scale, Name: scale.Name, Description: scale.Description, Score: sc.Score})
 	}
-	if sp := q.Spectrum; sp != nil {
-		v.Spectrum = &views.SpectrumView{Left: scaleName(q, sp.Left), Right: scaleName(q, sp.Right),
-			Middle: sp.Middle, Position: out.Position}
-	}
+	v.Spectrum = spectrumView(q, *out)
 	if m := q.Map; m != nil {
 		v.Map = &views.MapView{XName: scaleName(q, m.X), YName: scaleName(q, m.Y),
-			X: out.ScoreOf(m.X), Y: out.ScoreOf(m.Y)}
+			X: out.ScoreOf(m.X), Y: out.ScoreOf(m.Y), Cut: cutOf(q)}
 	}
+	v.Support = s.supportViews(r, q, at.Answers)
 	return v
+}
+
+// spectrumView is the spectrum of an outcome with its zone, nil for a quiz
+// without one.
+func spectrumView(q *quiz.Quiz, out scoring.Outcome) *views.SpectrumView {
+	sp := q.Spectrum
+	if sp == nil {
+		return nil
+	}
+	return &views.SpectrumView{Left: scaleName(q, sp.Left), Right: scaleName(q, sp.Right), Middle: sp.Middle,
+		LeftScore: out.ScoreOf(sp.Left), RightScore: out.ScoreOf(sp.Right),
+		Cut: cutOf(q), Zone: string(scoring.ZoneOf(q, out))}
+}
+
+// cutOf is the score from which a pull is strong: the spectrum's cut, the
+// default for a quiz without a spectrum (its map is shaded below it).
+func cutOf(q *quiz.Quiz) float64 {
+	if q.Spectrum != nil && q.Spectrum.Cut > 0 {
+		return q.Spectrum.Cut
+	}
+	return quiz.DefaultCut
 }
 
 // resultJSON is the machine-readable twin of a result page, in the shape
@@ -102,6 +121,8 @@ type resultJSON struct {
 		Version int    `json:"version"`
 		Title   string `json:"title"`
 	} `json:"quiz"`
+	// Language is the language the quiz was taken in.
+	Language    string               `json:"language"`
 	CompletedAt string               `json:"completed_at"`
 	Scales      map[string]scaleJSON `json:"scales"`
 	Result      struct {
@@ -109,10 +130,14 @@ type resultJSON struct {
 		Title string `json:"title"`
 	} `json:"result"`
 	Spectrum struct {
-		// Position is null when the quiz draws no spectrum or a pole
-		// has no score.
+		// Position and Zone are null when the quiz draws no spectrum or a
+		// pole has no score.
 		Position *float64 `json:"position"`
+		Zone     *string  `json:"zone"`
 	} `json:"spectrum"`
+	// Support lists the raised support flags' ids in file order, [] when
+	// none is raised.
+	Support []string `json:"support"`
 	// Flags mark an attempt to read with care: "straight-lined",
 	// "too-fast", "contradictory".
 	Flags []string `json:"flags"`
@@ -138,6 +163,7 @@ func resultDoc(a attempt) resultJSON {
 	q := a.quiz
 	var doc resultJSON
 	doc.Quiz.ID, doc.Quiz.Version, doc.Quiz.Title = a.QuizID, a.QuizVersion, q.Title
+	doc.Language = q.Language
 	doc.CompletedAt = a.CompletedAt.UTC().Format(time.RFC3339)
 	doc.Scales = make(map[string]scaleJSON, len(a.Outcome.Scales))
 	for _, sc := range a.Outcome.Scales {
@@ -145,6 +171,11 @@ func resultDoc(a attempt) resultJSON {
 	}
 	doc.Result.ID, doc.Result.Title = a.result.ID, a.result.Title
 	doc.Spectrum.Position = a.Outcome.Position
+	if z := scoring.ZoneOf(q, *a.Outcome); z != scoring.ZoneNone {
+		zone := string(z)
+		doc.Spectrum.Zone = &zone
+	}
+	doc.Support = scoring.RaisedSupport(q, a.Answers)
 	for _, f := range scoring.Validity(q, a.Answers, a.Took()) {
 		doc.Flags = append(doc.Flags, string(f))
 	}

@@ -43,18 +43,19 @@ func trendX(i, n int) float64 {
 
 func trendY(v float64) float64 { return trendBottom - (trendBottom-trendTop)*v/100 }
 
-// trendLine joins the points that have a value.
-func trendLine(t Trend) string {
+// trendLine joins the points that have a value, as value reads it.
+func trendLine[P any](points []P, value func(P) *float64) string {
 	var b strings.Builder
 	count := 0
-	for i, p := range t.Points {
-		if p.Value == nil {
+	for i, p := range points {
+		v := value(p)
+		if v == nil {
 			continue
 		}
 		if count > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(coord(trendX(i, len(t.Points))) + "," + coord(trendY(*p.Value)))
+		b.WriteString(coord(trendX(i, len(points))) + "," + coord(trendY(*v)))
 		count++
 	}
 	if count < 2 {
@@ -62,6 +63,10 @@ func trendLine(t Trend) string {
 	}
 	return b.String()
 }
+
+func valueOf(p TrendPoint) *float64 { return p.Value }
+func leftOf(p PullPoint) *float64   { return p.Left }
+func rightOf(p PullPoint) *float64  { return p.Right }
 
 // trendSummary says in words what the chart shows.
 func trendSummary(ctx context.Context, t Trend) string {
@@ -81,6 +86,42 @@ func trendSummary(ctx context.Context, t Trend) string {
 		return T(ctx, "chart.trend.one", "Value", whole(*first))
 	}
 	return N(ctx, "chart.trend.summary", len(t.Points), "First", whole(*first), "Last", whole(*last))
+}
+
+// pullTrendSummary says where the first and the latest attempts were.
+func pullTrendSummary(ctx context.Context, t PullTrend) string {
+	var first, last *PullPoint
+	for i := range t.Points {
+		if t.Points[i].Zone != "" {
+			if first == nil {
+				first = &t.Points[i]
+			}
+			last = &t.Points[i]
+		}
+	}
+	switch {
+	case first == nil:
+		return T(ctx, "chart.trend.none")
+	case len(t.Points) == 1:
+		return zoneText(ctx, first.Zone, t.Left, t.Right)
+	}
+	return N(ctx, "chart.pulls.summary", len(t.Points),
+		"First", zoneText(ctx, first.Zone, t.Left, t.Right), "Last", zoneText(ctx, last.Zone, t.Left, t.Right))
+}
+
+// zoneText names a zone in words.
+func zoneText(ctx context.Context, zone, left, right string) string {
+	switch zone {
+	case zoneMiddle:
+		return T(ctx, "zone.middle")
+	case zoneLeft:
+		return T(ctx, "zone.left", "Left", left)
+	case zoneRight:
+		return T(ctx, "zone.right", "Right", right)
+	case zoneBoth:
+		return T(ctx, "zone.both")
+	}
+	return T(ctx, "zone.none")
 }
 
 func scoreText(ctx context.Context, s *float64) string {

@@ -286,6 +286,15 @@ func missing(ctx context.Context, id string) string {
 	return "⟦" + id + "⟧"
 }
 
+// PageLanguage is the tag of the page's language, such as "en"; "" when
+// there is none.
+func PageLanguage(ctx context.Context) string {
+	if l := pageOf(ctx).lang; l != nil {
+		return l.Tag
+	}
+	return ""
+}
+
 // Asset returns the URL of the static file name.
 func Asset(ctx context.Context, name string) string {
 	if u, ok := pageOf(ctx).assets[name]; ok {

@@ -94,6 +94,8 @@ type Result struct {
 	// attempt belongs to.
 	Personal *PersonalLink
 	Flags    []string // read-with-care sentences
+	// Support are the raised support flags, in the quiz's order.
+	Support []SupportView
 	// DeleteURL is set when the result is shown from the personal page.
 	DeleteURL string
 	// Back, when set, leads to the page the result was opened from (a
@@ -110,16 +112,39 @@ type ScaleView struct {
 	Score                 *float64 // nil when there were too few answers
 }
 
-// SpectrumView is the one-line picture between two poles.
+// SpectrumView is the one-line picture between two poles: how strong
+// each pull is, from the middle outwards, and the zone that makes.
 type SpectrumView struct {
 	Left, Right, Middle string
-	Position            *float64
+	// LeftScore and RightScore are the poles' scores, nil without one.
+	LeftScore, RightScore *float64
+	Cut                   float64 // a pull is strong from here
+	Zone                  string  // "middle", "left", "right", "both", or "" without scores
 }
 
-// MapView is the two-dimensional picture.
+// MapView is the two-dimensional picture, shaded where neither of its
+// scales reaches the cut.
 type MapView struct {
 	XName, YName string
 	X, Y         *float64
+	Cut          float64
+}
+
+// SupportView is a raised support flag: its message and where to find
+// help, shown before anything else on a result.
+type SupportView struct {
+	ID         string
+	Title      string
+	Paragraphs []string
+	Resources  []ResourceView
+}
+
+// ResourceView is one place that helps.
+type ResourceView struct {
+	Name, URL string
+	Phone     string // as written, empty when there is none
+	TelURL    string // tel: link for the phone, empty when there is none
+	Region    string // a country's name, "Anywhere", or empty
 }
 
 // ErrorPage is a calm page for anything that went wrong.

@@ -39,9 +39,23 @@ type QuizTrend struct {
 	CompareURL string // empty with fewer than two attempts
 	Client     bool   // seen by a therapist, about their client
 	Scales     []Trend
-	Spectrum   *Trend // positions over time; nil when the quiz has none
-	Left       string // the spectrum's poles, for its labels
-	Right      string
+	Pulls      *PullTrend // the spectrum's two pulls and zone over time; nil when the quiz has none
+}
+
+// PullTrend is the spectrum over time: both pulls on one chart, with the
+// cut, and the zone of each attempt.
+type PullTrend struct {
+	ID          string // unique on the page, for the chart's ids
+	Left, Right string // the poles' names
+	Cut         float64
+	Points      []PullPoint
+}
+
+// PullPoint is one attempt on the spectrum.
+type PullPoint struct {
+	Date        string
+	Left, Right *float64 // nil when the attempt has no score there
+	Zone        string   // as scoring names it; "" without both scores
 }
 
 // Trend is one line: a scale's score, or the spectrum position, per attempt,

@@ -1,0 +1,104 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/scoring"
+	"github.com/tandem-app/tandem/web/views"
+)
+
+// supportViews are the support flags an attempt's answers raise, each with
+// its message and resources: the resources of the person's own region
+// first (as their browser's language says, such as en-GB), then those for
+// anywhere, then the rest in the file's order.
+func (s *Server) supportViews(r *http.Request, q *quiz.Quiz, answers scoring.Answers) []views.SupportView {
+	raised := scoring.RaisedSupport(q, answers)
+	if len(raised) == 0 {
+		return nil
+	}
+	page := views.PageLanguage(r.Context())
+	names := display.Regions(language.Make(page))
+	region := preferredRegion(r)
+	var out []views.SupportView
+	for _, id := range raised {
+		f, _ := q.SupportByID(id)
+		v := views.SupportView{ID: f.ID, Title: f.Title, Paragraphs: paragraphs(f.Message)}
+		type ranked struct {
+			rank int
+			view views.ResourceView
+		}
+		resources := make([]ranked, len(f.Resources))
+		for i, res := range f.Resources {
+			rv := views.ResourceView{Name: res.Name, URL: res.URL, Phone: res.Phone, TelURL: telURL(res.Phone)}
+			rank := 2
+			switch res.Region {
+			case "":
+			case region:
+				rank = 0
+				rv.Region = regionName(names, res.Region)
+			case quiz.RegionInternational:
+				rank = 1
+				rv.Region = views.T(r.Context(), "support.anywhere")
+			default:
+				rv.Region = regionName(names, res.Region)
+			}
+			resources[i] = ranked{rank, rv}
+		}
+		slices.SortStableFunc(resources, func(a, b ranked) int { return a.rank - b.rank })
+		for _, res := range resources {
+			v.Resources = append(v.Resources, res.view)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// regionName is a country's name in the page's language, or its code
+// when it has none.
+func regionName(names display.Namer, code string) string {
+	reg, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if name := names.Name(reg); name != "" {
+		return name
+	}
+	return code
+}
+
+// preferredRegion is the region the person's browser names in its first
+// language, such as GB for en-GB; "" when it names none.
+func preferredRegion(r *http.Request) string {
+	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if err != nil || len(tags) == 0 {
+		return ""
+	}
+	if reg, confidence := tags[0].Region(); confidence == language.Exact {
+		return reg.String()
+	}
+	return ""
+}
+
+// telURL makes a phone number as written ("0808 2000 247", "1-800-799-7233")
+// into a tel: link of its digits, with a leading + kept; "" for none.
+func telURL(phone string) string {
+	var b strings.Builder
+	for i, c := range phone {
+		switch {
+		case c >= '0' && c <= '9':
+			b.WriteRune(c)
+		case c == '+' && i == 0:
+			b.WriteRune(c)
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "tel:" + b.String()
+}
