@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -50,6 +51,35 @@ func shipped(tb testing.TB) []*quiz.Quiz {
 	qs, err := quiz.LoadFS(quizzes.FS, "quizzes")
 	require.NoError(tb, err)
 	return qs
+}
+
+// shippedSafety is the ids of the shipped quizzes' items that key no
+// scale: the optional safety page, sa01..sa06, whose answers only raise
+// support flags.
+var shippedSafety = sync.OnceValue(func() map[string]bool {
+	qs, err := quiz.LoadFS(quizzes.FS, "quizzes")
+	if err != nil {
+		panic(err)
+	}
+	ids := map[string]bool{}
+	for _, q := range qs {
+		for _, it := range q.Items() {
+			if len(it.Keys) == 0 {
+				ids[it.ID] = true
+			}
+		}
+	}
+	return ids
+})
+
+// isSafetyItem reports whether id is one of the shipped quizzes' safety
+// items. Flows leave them unanswered, as most people do, unless a test is
+// about them.
+func isSafetyItem(id string) bool { return shippedSafety()[id] }
+
+// scoredOnly answers v to every item but the safety ones, for answerAll.
+func scoredOnly(v int) func(string) (int, bool) {
+	return func(id string) (int, bool) { return v, !isSafetyItem(id) }
 }
 
 // fixture loads a quiz file from the repository's testdata/quizzes.

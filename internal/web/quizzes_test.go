@@ -39,7 +39,9 @@ type twin struct {
 	} `json:"result"`
 	Spectrum *struct {
 		Position *float64 `json:"position"`
+		Zone     string   `json:"zone"`
 	} `json:"spectrum"`
+	Support []string `json:"support"`
 }
 
 func (e *env) twin(token string) twin {

@@ -18,16 +18,24 @@ import (
 	"github.com/tandem-app/tandem/internal/web"
 )
 
-const spectrumQuiz = "relationship-spectrum"
+const (
+	spectrumQuiz = "relationship-spectrum"
+	shortQuiz    = "relationship-spectrum-short"
+)
 
 func TestHome(t *testing.T) {
 	e := newEnv(t)
 	r := e.get("/")
 	require.Equal(t, http.StatusOK, r.status)
-	card := find(t, r.doc, byTestID("quiz-card"))
+	cards := findAll(r.doc, byTestID("quiz-card"))
+	require.Len(t, cards, 2, "the long form and its short form")
+	card := cards[0]
 	link := find(t, card, byTag("a"))
 	assert.Equal(t, "/quizzes/"+spectrumQuiz, attr(link, "href"))
-	assert.Contains(t, text(card), "35 statements, about 8 minutes")
+	assert.Contains(t, text(card), "59 statements, about 10 minutes")
+	short := cards[1]
+	assert.Equal(t, "/quizzes/"+shortQuiz, attr(find(t, short, byTag("a")), "href"))
+	assert.Contains(t, text(short), "18 statements, about 3 minutes")
 	assert.Contains(t, text(find(t, r.doc, byTestID("privacy"))), "No account")
 	assert.Equal(t, "no-store", r.header.Get("Cache-Control"))
 }
@@ -37,8 +45,10 @@ func TestQuizShow(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		r := e.get("/quizzes/" + spectrumQuiz)
 		require.Equal(t, http.StatusOK, r.status)
-		assert.Contains(t, r.body, "Boundaries and saying no", "lists what it asks about")
-		assert.Contains(t, text(find(t, r.doc, byTestID("length"))), "35 statements, about 8 minutes")
+		assert.Contains(t, r.body, "Limits and saying no", "lists what it asks about")
+		assert.Contains(t, r.body, "Your safety (optional)", "lists what it asks about")
+		assert.Contains(t, text(find(t, r.doc, byTestID("length"))), "59 statements, about 10 minutes")
+		assert.Contains(t, text(find(t, r.doc, byTestID("length"))), "8 short pages")
 		assert.Contains(t, r.body, "reflection tool, not a diagnosis")
 		form := find(t, r.doc, byTag("form"))
 		assert.Equal(t, "post", attr(form, "method"))
@@ -58,29 +68,30 @@ func TestTakeQuiz(t *testing.T) {
 
 	first := e.get("/attempts/" + token + "/1")
 	require.Equal(t, http.StatusOK, first.status)
-	assert.Contains(t, text(first.doc), "Section 1 of 7")
+	assert.Contains(t, text(first.doc), "Section 1 of 8")
 	progress := find(t, first.doc, byTag("progress"))
 	assert.Equal(t, "1", attr(progress, "value"))
-	assert.Equal(t, "7", attr(progress, "max"))
+	assert.Equal(t, "8", attr(progress, "max"))
 	fieldsets := findAll(first.doc, byTag("fieldset"))
-	require.Len(t, fieldsets, 5)
+	require.Len(t, fieldsets, 8)
 	for _, fs := range fieldsets {
 		assert.Len(t, findAll(fs, byTag("legend")), 1)
 		assert.Len(t, findAll(fs, byAttr("type", "radio")), 5)
 		assert.Len(t, findAll(fs, byTag("label")), 5, "each radio has a visible label")
 	}
 
-	// Alternate answers so both keyings show up in the scores.
+	// Alternate answers so both keyings show up in the scores; leave the
+	// optional safety page unanswered.
 	n := 0
-	done := e.answerAll(token, func(string) (int, bool) { n++; return 1 + n%5, true })
+	done := e.answerAll(token, func(id string) (int, bool) { n++; return 1 + n%5, !isSafetyItem(id) })
 	assert.Equal(t, "/results/"+token, done.location)
 	assert.Equal(t, 1, e.count(`SELECT count(*) FROM attempts WHERE status = 'completed'`))
-	assert.Equal(t, 35, e.count(`SELECT count(*) FROM answers`))
+	assert.Equal(t, 53, e.count(`SELECT count(*) FROM answers`))
 
 	page := e.get("/results/" + token)
 	require.Equal(t, http.StatusOK, page.status)
 	assert.Equal(t, "no-store", page.header.Get("Cache-Control"))
-	for _, id := range []string{"result-title", "result-summary", "result-body", "spectrum", "map", "next-steps", "spectrum-marker", "map-marker", "spectrum-text", "map-text"} {
+	for _, id := range []string{"result-title", "result-summary", "result-body", "spectrum", "map", "next-steps", "pull-left", "pull-right", "map-marker", "spectrum-text", "map-text"} {
 		find(t, page.doc, byTestID(id))
 	}
 	assert.Contains(t, page.body, "reflection tool, not a diagnosis")
@@ -97,10 +108,15 @@ func TestTakeQuiz(t *testing.T) {
 	assert.Equal(t, "application/json; charset=utf-8", raw.header.Get("Content-Type"))
 	doc := e.twin(token)
 	assert.Equal(t, spectrumQuiz, doc.Quiz.ID)
-	assert.Equal(t, 1, doc.Quiz.Version)
+	assert.Equal(t, 2, doc.Quiz.Version)
 	assert.Equal(t, "2026-11-21T10:00:00Z", doc.CompletedAt)
 	assert.Equal(t, text(find(t, page.doc, byTestID("result-title"))), doc.Result.Title)
 	require.NotNil(t, doc.Spectrum.Position)
+	assert.Contains(t, []string{"middle", "left", "right", "both"}, doc.Spectrum.Zone)
+	assert.Equal(t, doc.Spectrum.Zone, attr(find(t, find(t, page.doc, byTestID("spectrum")), byTag("svg")), "data-zone"),
+		"the picture shows the twin's zone")
+	assert.Equal(t, []string{}, doc.Support, "no safety answers raise no support flag")
+	assert.Empty(t, findAll(page.doc, byTestID("support")))
 
 	// Every scale on the page shows the twin's score, rounded.
 	scales := findAll(page.doc, byTestID("scale"))
@@ -115,8 +131,11 @@ func TestTakeQuiz(t *testing.T) {
 		want := strconv.Itoa(int(math.Round(*js.Score))) + " of 100"
 		assert.Equal(t, want, text(find(t, sc, byTestID("score"))), id)
 	}
-	assert.Contains(t, text(find(t, page.doc, byTestID("spectrum-text"))),
-		"You are at "+strconv.Itoa(int(math.Round(*doc.Spectrum.Position))))
+	// The spectrum's words give both pulls' scores, as the twin has them.
+	spectrum := text(find(t, page.doc, byTestID("spectrum-text")))
+	for _, id := range []string{"codependence", "independence"} {
+		assert.Contains(t, spectrum, strconv.Itoa(int(math.Round(*doc.Scales[id].Score))), id)
+	}
 }
 
 func TestSectionSave_Incomplete(t *testing.T) {
@@ -126,6 +145,7 @@ func TestSectionSave_Incomplete(t *testing.T) {
 	page := e.get(path)
 	ids := itemIDsOf(page)
 
+	require.Len(t, ids, 8)
 	r := e.post(path, pageForm(t, page, "next", map[string]int{ids[0]: 4, ids[2]: 2}))
 	require.Equal(t, http.StatusUnprocessableEntity, r.status)
 	assert.Equal(t, map[string]string{ids[0]: "4", ids[2]: "2"}, checked(r), "the answers given are still selected")
@@ -133,8 +153,8 @@ func TestSectionSave_Incomplete(t *testing.T) {
 	assert.Equal(t, "alert", attr(summary, "role"))
 	assert.True(t, hasAttr(summary, "autofocus"), "focus moves to the summary, without JavaScript")
 	assert.True(t, strings.HasPrefix(text(find(t, r.doc, byTag("title"))), "Error: "))
-	assert.Len(t, findAll(summary, byTag("li")), 3)
-	for _, id := range []string{ids[1], ids[3], ids[4]} {
+	assert.Len(t, findAll(summary, byTag("li")), 6)
+	for _, id := range []string{ids[1], ids[3], ids[4], ids[5], ids[6], ids[7]} {
 		fs := find(t, r.doc, byAttr("id", "q-"+id))
 		assert.Equal(t, "e-"+id, attr(fs, "aria-describedby"), "the problem is tied to its question")
 		assert.Contains(t, text(find(t, fs, byAttr("id", "e-"+id))), "Please choose an answer.")
@@ -149,7 +169,7 @@ func TestSectionSave_BackAndReloadKeepAnswers(t *testing.T) {
 	one := e.get("/attempts/" + token + "/1")
 	all := map[string]int{}
 	for i, id := range itemIDsOf(one) {
-		all[id] = i + 1
+		all[id] = 1 + i%5
 	}
 	r := e.post("/attempts/"+token+"/1", pageForm(t, one, "next", all))
 	require.Equal(t, http.StatusSeeOther, r.status)
@@ -164,7 +184,7 @@ func TestSectionSave_BackAndReloadKeepAnswers(t *testing.T) {
 
 	// Back from a half-answered page 2 keeps what was given there too.
 	two := e.get("/attempts/" + token + "/2")
-	assert.Contains(t, text(two.doc), "Section 2 of 7")
+	assert.Contains(t, text(two.doc), "Section 2 of 8")
 	first := itemIDsOf(two)[0]
 	r = e.post("/attempts/"+token+"/2", pageForm(t, two, "back", map[string]int{first: 5}))
 	require.Equal(t, http.StatusSeeOther, r.status)
@@ -189,10 +209,11 @@ func TestFinish_DoubleSubmit(t *testing.T) {
 		page := e.get(path)
 		answers := map[string]int{}
 		for _, id := range itemIDsOf(page) {
-			answers[id] = 3
+			// 1 to a safety item raises no support flag.
+			answers[id] = map[bool]int{false: 3, true: 1}[isSafetyItem(id)]
 		}
 		form := pageForm(t, page, "next", answers)
-		if strings.Contains(text(page.doc), "Section 7 of 7") {
+		if strings.Contains(text(page.doc), "Section 8 of 8") {
 			lastPath, lastForm = path, form
 			break
 		}
@@ -225,15 +246,17 @@ func TestFinish_EarlierPageIncomplete(t *testing.T) {
 	e := newEnv(t)
 	token := e.start(spectrumQuiz)
 	// Jump straight to the last page, as a tampered or bookmarked URL would.
-	last := e.get("/attempts/" + token + "/7")
+	// It is the optional safety page: answers of 2 raise no support flag.
+	last := e.get("/attempts/" + token + "/8")
 	answers := map[string]int{}
 	for _, id := range itemIDsOf(last) {
 		answers[id] = 2
 	}
-	r := e.post("/attempts/"+token+"/7", pageForm(t, last, "next", answers))
+	require.Len(t, answers, 6)
+	r := e.post("/attempts/"+token+"/8", pageForm(t, last, "next", answers))
 	require.Equal(t, http.StatusUnprocessableEntity, r.status)
-	assert.Contains(t, text(r.doc), "Section 1 of 7", "the first page with questions left is shown")
-	assert.Len(t, findAll(find(t, r.doc, byTestID("problems")), byTag("li")), 5)
+	assert.Contains(t, text(r.doc), "Section 1 of 8", "the first page with questions left is shown")
+	assert.Len(t, findAll(find(t, r.doc, byTestID("problems")), byTag("li")), 8)
 	assert.Equal(t, 0, e.count(`SELECT count(*) FROM attempts WHERE status = 'completed'`))
 	assert.Equal(t, len(answers), e.count(`SELECT count(*) FROM answers`), "the last page's answers are kept")
 }
