@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,6 +52,7 @@ type printedNorms []struct {
 		Mean        *float64 `yaml:"mean"`
 		SD          *float64 `yaml:"sd"`
 		Reliability *float64 `yaml:"reliability"`
+		Provisional *bool    `yaml:"provisional"`
 		Source      string   `yaml:"source"`
 	} `yaml:"norms"`
 }
@@ -100,34 +103,49 @@ func tableRow(tb testing.TB, stdout, scale string) []string {
 // one: mean 162.5/3 = 54.1667. Totals 8, 4, 1 have mean 13/3 and squared
 // deviations 121/9 + 1/9 + 100/9 = 222/9, var 37/3, so SD = 12.5 *
 // sqrt(37/3) = 43.8985. Items: i1 (4, 2, 1) var 7/3, i2 reversed (4, 2, 0)
-// var 4, Σ 19/3; alpha = 2 * (1 - 19/37) = 36/37 = 0.97297.
+// var 4, Σ 19/3; alpha = 2 * (1 - 19/37) = 36/37 = 0.97297. Its smallest
+// reliable change, from sd 43.9 and reliability 0.97, is 1.96 * sqrt(2) *
+// 43.9 * sqrt(0.03) = 21.08.
 // two: mean 50, SD sqrt((625 + 625 + 0) / 2) = 25, one item: no alpha.
 func normsDatabase(tb testing.TB) string {
+	tb.Helper()
+	return attemptsDatabase(tb, normsQuiz, []scoring.Answers{
+		{"i1": 5, "i2": 1, "i3": 4},
+		{"i1": 3, "i2": 3, "i3": 2},
+		{"i1": 2, "i2": 5, "i3": 3},
+	}, scoring.Answers{"i1": 1})
+}
+
+// attemptsDatabase creates a database holding, for the quiz in text, one
+// completed attempt per element of done and, unless unfinished is nil, an
+// attempt left unfinished with those answers, and returns its path.
+func attemptsDatabase(tb testing.TB, text string, done []scoring.Answers, unfinished scoring.Answers) string {
 	tb.Helper()
 	ctx := context.Background()
 	path := filepath.Join(tb.TempDir(), "tandem.db")
 	db, err := sqlite.Open(ctx, path)
 	require.NoError(tb, err)
 	defer func() { require.NoError(tb, db.Close()) }()
-	q, err := quiz.Parse("tiny-norms.yaml", []byte(normsQuiz))
+	q, err := quiz.Parse("quiz.yaml", []byte(text))
 	require.NoError(tb, err)
 	_, err = db.RecordQuizzes(ctx, q)
 	require.NoError(tb, err)
-	page := []string{"i1", "i2", "i3"}
-	for _, answers := range []scoring.Answers{
-		{"i1": 5, "i2": 1, "i3": 4},
-		{"i1": 3, "i2": 3, "i3": 2},
-		{"i1": 2, "i2": 5, "i3": 3},
-	} {
+	var page []string
+	for _, it := range q.Items() {
+		page = append(page, it.ID)
+	}
+	for _, answers := range done {
 		a, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 		require.NoError(tb, err)
 		c, err := db.CompleteAttempt(ctx, a.ID, q, page, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
 		require.NoError(tb, err)
 		require.True(tb, c.Done)
 	}
-	unfinished, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
-	require.NoError(tb, err)
-	require.NoError(tb, db.SaveAnswers(ctx, unfinished.ID, []string{"i1"}, scoring.Answers{"i1": 1}))
+	if unfinished != nil {
+		a, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
+		require.NoError(tb, err)
+		require.NoError(tb, db.SaveAnswers(ctx, a.ID, slices.Sorted(maps.Keys(unfinished)), unfinished))
+	}
 	return path
 }
 
@@ -137,8 +155,11 @@ func TestNorms_Database(t *testing.T) {
 
 	check := func(t *testing.T, stdout, stderr string) {
 		assert.Contains(t, stdout, "tiny-norms version 1: 3 completed attempts of version 1 in "+path)
-		assert.Equal(t, []string{"one", "3", "54.17", "43.90", "0.973", "3"}, tableRow(t, stdout, "one"))
-		assert.Equal(t, []string{"two", "3", "50.00", "25.00", "-", "3"}, tableRow(t, stdout, "two"))
+		assert.Equal(t, []string{"one", "3", "54.17", "43.90", "0.973", "3", "21.1", "yes,", "provisional"},
+			tableRow(t, stdout, "one"))
+		assert.Equal(t, []string{"two", "3", "50.00", "25.00", "-", "3", "-", "none:", "no", "alpha"},
+			tableRow(t, stdout, "two"))
+		assert.Equal(t, []string{"any", "3", "100.0%"}, tableRow(t, stdout, "any"))
 		assert.Contains(t, stderr, "warning: only 3 attempts")
 
 		text, got := normsYAML(t, stdout)
@@ -148,6 +169,11 @@ func TestNorms_Database(t *testing.T) {
 		assert.Equal(t, 54.2, *one.Mean)
 		assert.Equal(t, 43.9, *one.SD)
 		assert.Equal(t, 0.97, *one.Reliability)
+		// Three attempts are far below 300: provisional, and the block
+		// says why.
+		require.NotNil(t, one.Provisional)
+		assert.True(t, *one.Provisional)
+		assert.Contains(t, normsBlock(t, text, "one"), "    # Provisional: only 3 scores. Below 300, ")
 		assert.Regexp(t, `^Tandem database, n = 3 completed attempts \(\d{4}-\d{2}-\d{2}\)$`, one.Source)
 		// A scale of one item has no alpha, so its block is commented
 		// out: the loader requires a reliability.
@@ -183,6 +209,7 @@ func TestNorms_Database(t *testing.T) {
 		assert.Equal(t, 54.2, s.Norms.Mean)
 		assert.Equal(t, 43.9, s.Norms.SD)
 		assert.Equal(t, 0.97, s.Norms.Reliability)
+		assert.True(t, s.Norms.Provisional)
 		assert.True(t, strings.HasPrefix(s.Norms.Source, "Tandem database, n = 3 completed attempts ("), s.Norms.Source)
 		s, ok = q.ScaleByID("two")
 		require.True(t, ok)
@@ -194,7 +221,8 @@ func TestNorms_Database(t *testing.T) {
 		stdout, stderr, err := runOnce(t, []string{"norms", "-db", path, "-quizzes", dir, "tiny-norms"}, env(nil))
 		require.NoError(t, err, stderr)
 		assert.Contains(t, stdout, "0 completed attempts of version 2")
-		assert.Equal(t, []string{"one", "0", "-", "-", "-", "0"}, tableRow(t, stdout, "one"))
+		assert.Equal(t, []string{"one", "0", "-", "-", "-", "0", "-", "none:", "no", "sd"}, tableRow(t, stdout, "one"))
+		assert.Equal(t, []string{"any", "0", "-"}, tableRow(t, stdout, "any"))
 		assert.Contains(t, stderr, "warning: only 0 attempts")
 		_, got := normsYAML(t, stdout)
 		require.Len(t, got, 2)
@@ -202,35 +230,135 @@ func TestNorms_Database(t *testing.T) {
 	})
 }
 
-// TestNorms_ShippedNormsAreReproducible checks that the provisional norms
-// in the shipped quiz are exactly what the documented simulation prints.
-func TestNorms_ShippedNormsAreReproducible(t *testing.T) {
-	stdout, stderr, err := runOnce(t, []string{"norms", "-simulate", "2000", "-seed", "1", "relationship-spectrum"}, env(nil))
-	require.NoError(t, err, stderr)
-	assert.NotContains(t, stderr, "warning")
-	assert.Contains(t, stdout, "relationship-spectrum version 1: 2000 simulated respondents (seed 1)")
-	_, got := normsYAML(t, stdout)
+// lowAlphaQuiz has one scale of two items that agree only a little in the
+// attempts of TestNorms_AlphaBelowPoint70.
+const lowAlphaQuiz = `id: low-alpha
+version: 1
+title: Low alpha
+scale: {min: 1, max: 5, labels: [a, b, c, d, e]}
+scales:
+  - id: loose
+    name: Loose
+sections:
+  - id: s1
+    title: S1
+    items:
+      - {id: x, text: First, keys: {loose: 1}}
+      - {id: y, text: Second, keys: {loose: 1}}
+results:
+  - {id: any, title: Any, summary: Any}
+`
 
+// TestNorms_AlphaBelowPoint70 checks that a scale whose alpha is below .70
+// is marked not usable in the table and gets no norms block, not even a
+// commented one, so that it cannot be pasted by mistake.
+//
+//	attempt   x  y   x-1 y-1  total  score
+//	A         5  4    4   3     7    87.5
+//	B         3  1    2   0     2    25
+//	C         1  3    0   2     2    25
+//	D         4  4    3   3     6    75
+//
+// x-1 has mean 2.25 and var 8.75/3, y-1 mean 2 and var 6/3, the totals
+// mean 4.25 and var 20.75/3: alpha = 2 * (1 - 14.75/20.75) = 0.57831. The
+// score's mean is 53.125 and its SD 12.5 * sqrt(20.75/3) = 32.874.
+func TestNorms_AlphaBelowPoint70(t *testing.T) {
+	path := attemptsDatabase(t, lowAlphaQuiz, []scoring.Answers{
+		{"x": 5, "y": 4}, {"x": 3, "y": 1}, {"x": 1, "y": 3}, {"x": 4, "y": 4},
+	}, nil)
+	dir := quizFolder(t, map[string]string{"low-alpha.yaml": lowAlphaQuiz})
+	stdout, stderr, err := runOnce(t, []string{"norms", "-db", path, "-quizzes", dir, "low-alpha"}, env(nil))
+	require.NoError(t, err, stderr)
+	// 53.125 is exact in binary, and a tie rounds to even: 53.12.
+	assert.Equal(t, []string{"loose", "4", "53.12", "32.87", "0.578", "4", "-", "not", "usable:", "alpha", "below", ".70"},
+		tableRow(t, stdout, "loose"))
+	text, got := normsYAML(t, stdout)
+	require.Len(t, got, 1)
+	assert.Nil(t, got[0].Norms)
+	block := normsBlock(t, text, "loose")
+	assert.Equal(t, "    # No norms: Cronbach's alpha is 0.578, below 0.70, too noisy for a verdict\n"+
+		"    # on reliable change; leave this scale without norms (docs/norms.md).\n", block)
+	assert.NotContains(t, block, "mean:")
+}
+
+// TestNorms_Provisional checks that every block printed for a simulation
+// says provisional: true, whatever the number of respondents, on the
+// shipped long form, whose scales all have an alpha above .70 there.
+func TestNorms_Provisional(t *testing.T) {
+	for _, n := range []string{"50", "400"} {
+		stdout, stderr, err := runOnce(t, []string{"norms", "-simulate", n, "relationship-spectrum"}, env(nil))
+		require.NoError(t, err, stderr)
+		text, got := normsYAML(t, stdout)
+		assert.Contains(t, text, "# Simulated respondents, not people: the norms are provisional")
+		printed := 0
+		for _, g := range got {
+			if g.Norms == nil {
+				continue
+			}
+			printed++
+			require.NotNil(t, g.Norms.Provisional, "%s, n = %s", g.ID, n)
+			assert.True(t, *g.Norms.Provisional, "%s, n = %s", g.ID, n)
+			assert.True(t, strings.HasPrefix(g.Norms.Source, "Simulated respondents, n = "+n+", seed 1 ("), g.Norms.Source)
+			assert.Contains(t, tableRow(t, stdout, g.ID), "provisional", g.ID)
+		}
+		assert.Equal(t, 10, printed, "blocks for n = %s in:\n%s", n, text)
+		assert.Equal(t, printed, strings.Count(text, "      provisional: true\n"), text)
+	}
+}
+
+// sameYear puts one year in the (YYYY) of a simulation's source, which
+// the command dates by the year it runs in, so that a file written in
+// 2026 still matches what the command prints in a later year.
+var sameYear = regexp.MustCompile(`\(\d{4}\);`)
+
+// TestNorms_ShippedNormsAreReproducible checks that the norms in both
+// shipped quiz files are exactly what the documented simulation prints for
+// them: the same mean, sd, reliability, provisional mark and source, for
+// every scale that has norms in the file, and that every main scale has.
+// The area scales of the long form carry none by choice (docs/norms.md),
+// although the simulation would give them some.
+func TestNorms_ShippedNormsAreReproducible(t *testing.T) {
 	qs, err := loadQuizzes("")
 	require.NoError(t, err)
-	q, err := findQuiz(qs, "relationship-spectrum")
-	require.NoError(t, err)
-	require.Len(t, got, len(q.Scales))
-	for i, s := range q.Scales {
-		assert.Equal(t, s.ID, got[i].ID)
-		p := got[i].Norms
-		require.NotNil(t, p, s.ID)
-		require.NotNil(t, p.Reliability, s.ID)
-		assert.Regexp(t, regexp.MustCompile(`^Provisional: simulated respondents, n = 2000, seed 1 \(\d{4}\); `+
-			"replace with real data using `tandem norms relationship-spectrum`, see docs/norms.md$"), p.Source)
-		switch s.ID {
-		case "codependence", "independence", "interdependence":
-			require.NotNil(t, s.Norms, "%s has no norms in the shipped file", s.ID)
-			assert.Equal(t, s.Norms.Mean, *p.Mean, s.ID)
-			assert.Equal(t, s.Norms.SD, *p.SD, s.ID)
-			assert.Equal(t, s.Norms.Reliability, *p.Reliability, s.ID)
-			assert.True(t, strings.HasPrefix(s.Norms.Source, "Provisional: simulated respondents, n = 2000, seed 1 ("), s.ID)
-		}
+	for _, id := range []string{"relationship-spectrum", "relationship-spectrum-short"} {
+		t.Run(id, func(t *testing.T) {
+			q, err := findQuiz(qs, id)
+			require.NoError(t, err)
+			stdout, stderr, err := runOnce(t, []string{"norms", "-simulate", "2000", "-seed", "1", id}, env(nil))
+			require.NoError(t, err, stderr)
+			assert.NotContains(t, stderr, "warning")
+			assert.Contains(t, stdout, fmt.Sprintf("%s version %d: 2000 simulated respondents (seed 1)", id, q.Version))
+			text, got := normsYAML(t, stdout)
+			require.Len(t, got, len(q.Scales))
+
+			withNorms := 0
+			for i, s := range q.Scales {
+				assert.Equal(t, s.ID, got[i].ID)
+				switch s.ID {
+				case "codependence", "independence", "interdependence":
+					require.NotNil(t, s.Norms, "%s has no norms in the shipped file", s.ID)
+				}
+				if s.Norms == nil {
+					continue
+				}
+				withNorms++
+				p := got[i].Norms
+				require.NotNil(t, p, "the command prints no norms for %s:\n%s", s.ID, text)
+				require.NotNil(t, p.Mean, s.ID)
+				require.NotNil(t, p.SD, s.ID)
+				require.NotNil(t, p.Reliability, s.ID)
+				require.NotNil(t, p.Provisional, s.ID)
+				printed := quiz.Norms{Mean: *p.Mean, SD: *p.SD, Reliability: *p.Reliability,
+					Provisional: *p.Provisional, Source: sameYear.ReplaceAllString(p.Source, "(YEAR);")}
+				shipped := *s.Norms
+				assert.Regexp(t, `^Simulated respondents, n = 2000, seed 1 \(20\d\d\); `, shipped.Source, s.ID)
+				shipped.Source = sameYear.ReplaceAllString(shipped.Source, "(YEAR);")
+				assert.Equal(t, printed, shipped, s.ID)
+				assert.Equal(t, "Simulated respondents, n = 2000, seed 1 (YEAR); replace with real data using "+
+					"`tandem norms "+id+"`, see docs/norms.md", shipped.Source, s.ID)
+			}
+			assert.GreaterOrEqual(t, withNorms, 3)
+		})
 	}
 }
 
@@ -245,10 +373,18 @@ func TestNorms_Simulate(t *testing.T) {
 	require.Len(t, got, 3)
 	for i, id := range []string{"rest", "worry", "routine"} {
 		assert.Equal(t, id, got[i].ID)
-		require.NotNil(t, got[i].Norms, id)
-		assert.InDelta(t, 50, *got[i].Norms.Mean, 50, id)
-		assert.Greater(t, *got[i].Norms.SD, 0.0, id)
-		tableRow(t, stdout, id)
+		row := tableRow(t, stdout, id)
+		require.GreaterOrEqual(t, len(row), 8, row)
+		// A block is printed exactly when the table says the scale is
+		// usable.
+		if row[7] == "yes," {
+			require.NotNil(t, got[i].Norms, id)
+			assert.InDelta(t, 50, *got[i].Norms.Mean, 50, id)
+			assert.Greater(t, *got[i].Norms.SD, 0.0, id)
+			assert.GreaterOrEqual(t, *got[i].Norms.Reliability, 0.70, id)
+		} else {
+			assert.Nil(t, got[i].Norms, id)
+		}
 	}
 }
 
@@ -298,30 +434,64 @@ func TestNorms_Errors(t *testing.T) {
 func TestPrintNormsYAML(t *testing.T) {
 	q, err := quiz.Parse("tiny-norms.yaml", []byte(normsQuiz))
 	require.NoError(t, err)
-	source := func(n int) string { return fmt.Sprintf("Pilot's sample: n = %d", n) }
+	// A source like the database's: provisional below 300 scores.
+	source := normsSource{
+		text: func(n int) string { return fmt.Sprintf("Pilot's sample: n = %d", n) },
+		provisional: func(n int) (bool, string) {
+			if n >= provisionalBelow {
+				return false, ""
+			}
+			return true, "Provisional: only a few.\nSecond line."
+		},
+	}
 	tests := []struct {
-		name  string
-		stats scoring.ScaleStats
-		want  string
+		name   string
+		stats  scoring.ScaleStats
+		want   string
+		norms  bool // whether a block is printed (not commented out)
+		absent string
 	}{
 		{
 			name:  "OK",
-			stats: scoring.ScaleStats{Scale: "one", N: 40, Mean: 48.25, SD: 16.44, Items: 2, AlphaN: 39, Alpha: 0.8249, HasAlpha: true},
+			stats: scoring.ScaleStats{Scale: "one", N: 400, Mean: 48.25, SD: 16.44, Items: 2, AlphaN: 399, Alpha: 0.8249, HasAlpha: true},
 			want: "  - id: one\n    norms:\n      mean: 48.3\n      sd: 16.4\n      reliability: 0.82\n" +
-				"      source: 'Pilot''s sample: n = 40'\n",
+				"      source: 'Pilot''s sample: n = 400'\n",
+			norms:  true,
+			absent: "provisional",
 		},
 		{
-			name:  "NegativeAlpha",
-			stats: scoring.ScaleStats{Scale: "one", N: 40, Mean: 48, SD: 16, Items: 2, AlphaN: 40, Alpha: -0.31, HasAlpha: true},
-			want: "  - id: one\n    # No norms: Cronbach's alpha is -0.310, outside 0..1 once rounded,\n" +
-				"    # and norms need a reliability between 0 and 1. Without it, they would be:\n" +
-				"    # norms:\n    #   mean: 48.0\n    #   sd: 16.0\n    #   reliability: none\n" +
-				"    #   source: 'Pilot''s sample: n = 40'\n",
+			name:  "ProvisionalBelow300",
+			stats: scoring.ScaleStats{Scale: "one", N: 299, Mean: 48.25, SD: 16.44, Items: 2, AlphaN: 299, Alpha: 0.8249, HasAlpha: true},
+			want: "  - id: one\n    # Provisional: only a few.\n    # Second line.\n    norms:\n      mean: 48.3\n" +
+				"      sd: 16.4\n      reliability: 0.82\n      provisional: true\n      source: 'Pilot''s sample: n = 299'\n",
+			norms: true,
+		},
+		{
+			name:  "AlphaJustAtPoint70",
+			stats: scoring.ScaleStats{Scale: "one", N: 400, Mean: 48, SD: 16, Items: 2, AlphaN: 400, Alpha: 0.6996, HasAlpha: true},
+			want:  "      reliability: 0.70\n",
+			norms: true,
+		},
+		{
+			name:  "AlphaBelowPoint70",
+			stats: scoring.ScaleStats{Scale: "one", N: 400, Mean: 48, SD: 16, Items: 2, AlphaN: 400, Alpha: 0.6994, HasAlpha: true},
+			want: "  - id: one\n    # No norms: Cronbach's alpha is 0.699, below 0.70, too noisy for a verdict\n" +
+				"    # on reliable change; leave this scale without norms (docs/norms.md).\n",
+			absent: "mean:",
+		},
+		{
+			name:   "NegativeAlpha",
+			stats:  scoring.ScaleStats{Scale: "one", N: 40, Mean: 48, SD: 16, Items: 2, AlphaN: 40, Alpha: -0.31, HasAlpha: true},
+			want:   "    # No norms: Cronbach's alpha is -0.310, below 0.70, too noisy for a verdict\n",
+			absent: "mean:",
 		},
 		{
 			name:  "AlphaRoundsToOne",
 			stats: scoring.ScaleStats{Scale: "one", N: 40, Mean: 48, SD: 16, Items: 2, AlphaN: 40, Alpha: 0.996, HasAlpha: true},
-			want:  "outside 0..1 once rounded",
+			want: "    # No norms: Cronbach's alpha is 0.996, outside 0..1 once rounded,\n" +
+				"    # and norms need a reliability between 0 and 1. Without it, they would be:\n" +
+				"    # norms:\n    #   mean: 48.0\n    #   sd: 16.0\n    #   reliability: none\n" +
+				"    #   provisional: true\n    #   source: 'Pilot''s sample: n = 40'\n",
 		},
 		{
 			name:  "TooFewCompleteAttempts",
@@ -345,13 +515,29 @@ func TestPrintNormsYAML(t *testing.T) {
 			printNormsYAML(&buf, q, []scoring.ScaleStats{tt.stats}, source)
 			_, got := normsYAML(t, "\n"+buf.String())
 			require.Len(t, got, 1)
-			if tt.name == "OK" {
+			if tt.norms {
 				require.NotNil(t, got[0].Norms)
-				assert.Equal(t, "Pilot's sample: n = 40", got[0].Norms.Source)
+				assert.Equal(t, fmt.Sprintf("Pilot's sample: n = %d", tt.stats.N), got[0].Norms.Source)
 			} else {
-				assert.Nil(t, got[0].Norms, "commented out")
+				assert.Nil(t, got[0].Norms, "commented out or left out")
 			}
 			assert.Contains(t, buf.String(), tt.want)
+			if tt.absent != "" {
+				assert.NotContains(t, buf.String(), tt.absent)
+			}
+			// The table says the same as the YAML.
+			ok, _ := normsVerdict(tt.stats)
+			assert.Equal(t, tt.norms, ok)
 		})
 	}
+}
+
+func TestSmallestChange(t *testing.T) {
+	// docs/norms.md: codependence of the long form, sd 16.1 and
+	// reliability 0.92: 1.96 * 1.41421 * 16.1 * 0.28284 = 12.62.
+	assert.InDelta(t, 12.62, smallestChange(16.1, 0.92), 0.005)
+	// A change of exactly that size has |RC| = 1.96, a reliable change.
+	n := &quiz.Norms{SD: 16.1, Reliability: 0.92}
+	assert.True(t, scoring.ReliableChange(n, 40, 40+smallestChange(16.1, 0.92)).Reliable)
+	assert.False(t, scoring.ReliableChange(n, 40, 40+smallestChange(16.1, 0.92)-0.01).Reliable)
 }
