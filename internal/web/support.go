@@ -14,9 +14,9 @@ import (
 )
 
 // supportViews are the support flags an attempt's answers raise, each with
-// its message and resources: the resources of the person's own region
-// first (as their browser's language says, such as en-GB), then those for
-// anywhere, then the rest in the file's order.
+// its message and resources: those of the person's own region first (as
+// their browser's language says, such as en-GB), then those for anywhere,
+// each in the file's order; the other regions' come under them, folded.
 func (s *Server) supportViews(r *http.Request, q *quiz.Quiz, answers scoring.Answers) []views.SupportView {
 	raised := scoring.RaisedSupport(q, answers)
 	if len(raised) == 0 {
@@ -39,6 +39,7 @@ func (s *Server) supportViews(r *http.Request, q *quiz.Quiz, answers scoring.Ans
 			rank := 2
 			switch res.Region {
 			case "":
+				rank = 1 // a resource for no region in particular
 			case region:
 				rank = 0
 				rv.Region = regionName(names, res.Region)
@@ -52,7 +53,11 @@ func (s *Server) supportViews(r *http.Request, q *quiz.Quiz, answers scoring.Ans
 		}
 		slices.SortStableFunc(resources, func(a, b ranked) int { return a.rank - b.rank })
 		for _, res := range resources {
-			v.Resources = append(v.Resources, res.view)
+			if res.rank < 2 {
+				v.Resources = append(v.Resources, res.view)
+			} else {
+				v.Elsewhere = append(v.Elsewhere, res.view)
+			}
 		}
 		out = append(out, v)
 	}

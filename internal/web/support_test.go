@@ -84,6 +84,9 @@ func TestSupport_ResultPage(t *testing.T) {
 		assert.Equal(t, []string{"Home line", "Anywhere line", "Somewhere else"}, names,
 			"the browser's region first, then anywhere, then the rest")
 		assert.Equal(t, []string{"tel:08082000247", "tel:116016"}, phones)
+		elsewhere := find(t, support, byTag("details"))
+		assert.Contains(t, text(elsewhere), "Somewhere else", "other regions are folded")
+		assert.NotContains(t, text(elsewhere), "Home line")
 		assert.Contains(t, text(support), "United Kingdom")
 		assert.Contains(t, text(support), "Germany")
 

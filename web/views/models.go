@@ -136,7 +136,9 @@ type SupportView struct {
 	ID         string
 	Title      string
 	Paragraphs []string
-	Resources  []ResourceView
+	// Resources are shown: those of the person's region and those for
+	// anywhere. Elsewhere are those for other regions, one tap away.
+	Resources, Elsewhere []ResourceView
 }
 
 // ResourceView is one place that helps.
