@@ -135,12 +135,20 @@ func spectrumOf(tb testing.TB) *quiz.Quiz {
 	return nil
 }
 
-// keyPlan answers every item of q by how it keys codependence: items
-// keyed towards it get high, items keyed against it the mirror of high,
-// the others rest; extra overrides single items.
+// keyPlan answers every scored item of q by how it keys codependence:
+// items keyed towards it get high, items keyed against it the mirror of
+// high, the others rest; extra overrides single items. Items that key no
+// scale (the optional safety page) are left unanswered unless extra names
+// them.
 func keyPlan(q *quiz.Quiz, high, rest int, extra map[string]int) map[string]int {
 	plan := map[string]int{}
 	for _, it := range q.Items() {
+		if v, ok := extra[it.ID]; ok && len(it.Keys) == 0 {
+			plan[it.ID] = v
+		}
+		if len(it.Keys) == 0 {
+			continue
+		}
 		plan[it.ID] = rest
 		for _, k := range it.Keys {
 			if k.Scale == "codependence" {
@@ -157,13 +165,28 @@ func keyPlan(q *quiz.Quiz, high, rest int, extra map[string]int) map[string]int 
 	return plan
 }
 
-// samePlan answers every item of q with v.
+// samePlan answers every scored item of q with v, and leaves the items
+// that key no scale (the optional safety page) unanswered.
 func samePlan(q *quiz.Quiz, v int) map[string]int {
 	plan := map[string]int{}
 	for _, it := range q.Items() {
-		plan[it.ID] = v
+		if len(it.Keys) > 0 {
+			plan[it.ID] = v
+		}
 	}
 	return plan
+}
+
+// scoredItems counts the items of q that key a scale: the answers a
+// keyPlan or samePlan without extra stores.
+func scoredItems(q *quiz.Quiz) int {
+	n := 0
+	for _, it := range q.Items() {
+		if len(it.Keys) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // attemptIDOf is the database id of the attempt with the given token.
@@ -298,7 +321,7 @@ func TestHistory_OneAttempt(t *testing.T) {
 	e := newEnv(t)
 	q := spectrumOf(t)
 	b := newPersonBrowser(e, e.client)
-	tok, _ := b.take(keyPlan(q, 4, 3, map[string]int{"fe4": 5}))
+	tok, _ := b.take(keyPlan(q, 4, 3, map[string]int{"f03": 5}))
 	me := b.me()
 	tw := e.twin(tok)
 
@@ -306,18 +329,19 @@ func TestHistory_OneAttempt(t *testing.T) {
 	require.Equal(t, http.StatusOK, h.status)
 	rows := findAll(h.doc, byTestID("attempt"))
 	require.Len(t, rows, 1)
-	assert.Contains(t, text(rows[0]), q.Title+" (version 1)")
+	assert.Contains(t, text(rows[0]), q.Title+" (version 2)")
 	assert.Equal(t, tw.Result.Title, text(find(t, rows[0], byTag("a"))))
 	trends := findAll(h.doc, byTestID("quiz-trend"))
 	require.Len(t, trends, 1)
 	assert.Contains(t, text(trends[0]), "Take it again in a few weeks: this page will then show what moved")
 	assert.Empty(t, findAll(h.doc, byTestID("compare-link")))
 
-	// A chart per scale and one for the spectrum, each with a title, a
-	// caption and a table of the same numbers.
+	// A chart per scale and one for the spectrum's two pulls, each with a
+	// title, a caption and a table of the same numbers.
 	figures := findAll(trends[0], byTag("figure"))
 	require.Len(t, figures, len(q.Scales)+1)
 	seen := map[string]bool{}
+	pulls := 0
 	for _, fig := range figures {
 		caption := find(t, fig, byTag("figcaption"))
 		svg := find(t, fig, byTag("svg"))
@@ -329,10 +353,21 @@ func TestHistory_OneAttempt(t *testing.T) {
 		assert.Equal(t, attr(caption, "id"), attr(svg, "aria-describedby"))
 		table := find(t, fig, byTag("table"))
 		heads := findAll(table, byTag("th"))
-		require.Len(t, heads, 2)
 		body := findAll(find(t, table, byTag("tbody")), byTag("tr"))
 		require.Len(t, body, 1, "one attempt, one row")
 		cells := findAll(body[0], byTag("td"))
+		if attr(fig, "data-testid") == "pull-trend" {
+			// Date, both pulls and the zone, from the attempt's own file.
+			pulls++
+			require.Len(t, heads, 4)
+			require.Len(t, cells, 4)
+			assert.Equal(t, []string{"Codependence", "Independence"}, []string{text(heads[1]), text(heads[2])})
+			assert.Equal(t, itoa(int(math.Round(*tw.Scales["codependence"].Score))), text(cells[1]))
+			assert.Equal(t, itoa(int(math.Round(*tw.Scales["independence"].Score))), text(cells[2]))
+			assert.Equal(t, tw.Spectrum.Zone, attr(body[0], "data-zone"))
+			continue
+		}
+		require.Len(t, heads, 2)
 		require.Len(t, cells, 2)
 		for _, sc := range q.Scales {
 			if text(heads[1]) == sc.Name {
@@ -345,6 +380,7 @@ func TestHistory_OneAttempt(t *testing.T) {
 		}
 	}
 	assert.Len(t, seen, len(q.Scales), "every scale has its chart")
+	assert.Equal(t, 1, pulls, "the spectrum has its chart")
 
 	r := b.get("/me/" + me + "/compare")
 	assert.Equal(t, http.StatusNotFound, r.status)
@@ -398,7 +434,7 @@ func TestCompare(t *testing.T) {
 	// Codependence moves from the top to near the bottom: a real change.
 	// Interdependence moves by one step on two of its items: noise.
 	plan1 := keyPlan(q, 5, 3, nil)
-	plan2 := keyPlan(q, 2, 3, map[string]int{"fe4": 4, "ne5": 4})
+	plan2 := keyPlan(q, 2, 3, map[string]int{"f03": 4, "n04": 4})
 	tok1, _ := b.take(plan1)
 	tok2, _ := b.take(plan2)
 	id1, id2 := attemptIDOf(e, tok1), attemptIDOf(e, tok2)
@@ -445,7 +481,8 @@ func TestCompare(t *testing.T) {
 	require.True(t, byName["Codependence"].reliable)
 	require.False(t, byName["Interdependence"].reliable)
 	require.NotZero(t, byName["Interdependence"].diff)
-	assert.Equal(t, "5 points more interdependence", byName["Interdependence"].difference)
+	// Two steps over interdependence's 16 items of 4 steps each: 3.125.
+	assert.Equal(t, "3 points more interdependence", byName["Interdependence"].difference)
 
 	t.Run("Page", func(t *testing.T) {
 		rows := findAll(page.doc, byTestID("scale-change"))
@@ -496,7 +533,7 @@ func TestCompare(t *testing.T) {
 		for i, m := range moves {
 			assert.Equal(t, texts[m.item]+" "+q.Scale.Label(m.before)+" → "+q.Scale.Label(m.after), text(items[i]))
 		}
-		assert.Contains(t, text(items[0]), texts["bo1"], "an item whose answer was changed")
+		assert.Contains(t, text(items[0]), texts["b01"], "an item whose answer was changed")
 	})
 
 	t.Run("JSON", func(t *testing.T) {
@@ -635,7 +672,7 @@ func TestCompare_NotYours(t *testing.T) {
 		r := alice.post(meAttempt(meA, idB1)+"/delete", nil, nil)
 		assert.Equal(t, http.StatusNotFound, r.status)
 		assert.Equal(t, 1, e.count(`SELECT count(*) FROM attempts WHERE id = ?`, idB1))
-		assert.Equal(t, len(q.Items()), e.count(`SELECT count(*) FROM answers WHERE attempt_id = ?`, idB1))
+		assert.Equal(t, scoredItems(q), e.count(`SELECT count(*) FROM answers WHERE attempt_id = ?`, idB1))
 	})
 	t.Run("NothingToCompareYet", func(t *testing.T) {
 		r := carol.get("/me/" + meC + "/compare")
@@ -723,7 +760,7 @@ func TestDeleteOne(t *testing.T) {
 	assert.Equal(t, 0, e.count(`SELECT count(*) FROM attempts WHERE id = ?`, id1))
 	assert.Equal(t, 0, e.count(`SELECT count(*) FROM answers WHERE attempt_id = ?`, id1))
 	assert.Equal(t, 0, e.count(`SELECT count(*) FROM scale_scores WHERE attempt_id = ?`, id1))
-	assert.Equal(t, len(q.Items()), e.count(`SELECT count(*) FROM answers WHERE attempt_id = ?`, id2))
+	assert.Equal(t, scoredItems(q), e.count(`SELECT count(*) FROM answers WHERE attempt_id = ?`, id2))
 	assert.Equal(t, len(q.Scales), e.count(`SELECT count(*) FROM scale_scores WHERE attempt_id = ?`, id2))
 	assert.Equal(t, http.StatusOK, b.get("/results/"+tok2).status)
 	assert.Equal(t, me, b.me(), "the device still remembers the person")
@@ -794,7 +831,7 @@ func TestDeleteEverything(t *testing.T) {
 		assert.Equal(t, 0, e.count(`SELECT count(*) FROM scale_scores WHERE attempt_id IN (?, ?)`, id1, id2))
 		assert.Equal(t, 1, e.count(`SELECT count(*) FROM people`), "other people stay")
 		assert.Equal(t, 1, e.count(`SELECT count(*) FROM attempts WHERE id = ?`, otherID))
-		assert.Equal(t, len(q.Items()), e.count(`SELECT count(*) FROM answers WHERE attempt_id = ?`, otherID))
+		assert.Equal(t, scoredItems(q), e.count(`SELECT count(*) FROM answers WHERE attempt_id = ?`, otherID))
 		assert.Equal(t, len(q.Scales), e.count(`SELECT count(*) FROM scale_scores WHERE attempt_id = ?`, otherID))
 		assert.Equal(t, http.StatusOK, other.get("/me/"+other.me()).status)
 	})
@@ -844,7 +881,11 @@ func TestExport(t *testing.T) {
 	e := newEnv(t)
 	q := spectrumOf(t)
 	b := newPersonBrowser(e, e.client)
-	plans := []map[string]int{keyPlan(q, 5, 3, map[string]int{"cl4": 1}), keyPlan(q, 2, 4, nil)}
+	// The first also answers one safety item (1 raises no flag): it is
+	// exported like any other answer.
+	plans := []map[string]int{keyPlan(q, 5, 3, map[string]int{"c03": 1, "sa01": 1}), keyPlan(q, 2, 4, nil)}
+	require.Len(t, plans[0], 54)
+	require.Len(t, plans[1], 53)
 	var toks []string
 	for _, p := range plans {
 		tok, _ := b.take(p)
@@ -873,7 +914,7 @@ func TestExport(t *testing.T) {
 			seen[i] = true
 			tw := e.twin(toks[i])
 			assert.Equal(t, plans[i], a.Answers, "every answer as sent")
-			assert.Len(t, a.Answers, len(q.Items()))
+			assert.Len(t, a.Answers, len(plans[i]))
 			assert.Equal(t, tw.Quiz.ID, a.Quiz.ID)
 			assert.Equal(t, tw.Quiz.Version, a.Quiz.Version)
 			assert.Equal(t, tw.CompletedAt, a.CompletedAt)
@@ -909,7 +950,7 @@ func TestExport(t *testing.T) {
 			i, ok := byID[id]
 			require.True(t, ok, "attempt %d is theirs", id)
 			assert.Equal(t, spectrumQuiz, row[1])
-			assert.Equal(t, "1", row[2])
+			assert.Equal(t, "2", row[2])
 			switch row[4] {
 			case "answer":
 				v, err := strconv.Atoi(row[6])
@@ -1114,7 +1155,7 @@ func TestDeleteEverything_Drafts(t *testing.T) {
 	draft := b.start()
 	page := b.get("/attempts/" + draft + "/1")
 	require.Equal(t, http.StatusSeeOther, b.post("/attempts/"+draft+"/1", pageForm(t, page, "next", samePlan(spectrumOf(t), 4)), nil).status)
-	require.Equal(t, 5, e.count(`SELECT count(*) FROM answers WHERE attempt_id = (SELECT id FROM attempts WHERE status = 'in_progress')`))
+	require.Equal(t, 8, e.count(`SELECT count(*) FROM answers WHERE attempt_id = (SELECT id FROM attempts WHERE status = 'in_progress')`))
 
 	r := b.post("/me/"+me+"/delete", nil, nil)
 	require.Equal(t, http.StatusSeeOther, r.status)
