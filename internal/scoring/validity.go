@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"hash/fnv"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -59,7 +60,7 @@ func Validity(q *quiz.Quiz, answers Answers, took time.Duration) []Flag {
 			}
 			words += countWords(items[i].Text)
 			if len(items[i].Keys) > 0 {
-				pattern = append(pattern, answer{&items[i], v})
+				pattern = append(pattern, answer{&items[i], v, signature(&items[i])})
 			}
 		}
 	}
@@ -76,10 +77,28 @@ func Validity(q *quiz.Quiz, answers Answers, took time.Duration) []Flag {
 	return flags
 }
 
-// answer is an answered item with its answer.
+// answer is an answered item with its answer and key signature.
 type answer struct {
 	item  *quiz.Item
 	value int
+	sig   uint64
+}
+
+// signature adds up a hash of each scale the item keys, signed by the
+// key's direction, so that two items can mirror each other only when their
+// signatures are opposite: most pairs are ruled out by one comparison.
+func signature(it *quiz.Item) uint64 {
+	var sig uint64
+	for _, k := range it.Keys {
+		h := fnv.New64a()
+		h.Write([]byte(k.Scale))
+		if k.Weight > 0 {
+			sig += h.Sum64()
+		} else {
+			sig -= h.Sum64()
+		}
+	}
+	return sig
 }
 
 // straightLined reports the same answer to every answered item that keys
@@ -121,7 +140,7 @@ func countWords(s string) int {
 	for i := 0; i < len(s); {
 		var space bool
 		if c := s[i]; c < utf8.RuneSelf {
-			space = c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+			space = asciiSpace[c]
 			i++
 		} else {
 			r, size := utf8.DecodeRuneInString(s[i:])
@@ -135,6 +154,8 @@ func countWords(s string) int {
 	}
 	return n
 }
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // contradictory looks at the reversed pairs of answered items: two items
 // that key the same scales with opposite signs, so that they say the same
@@ -150,7 +171,7 @@ func contradictory(scale quiz.AnswerScale, pattern []answer) bool {
 	pairs, against := 0, 0
 	for i, a := range pattern {
 		for _, b := range pattern[i+1:] {
-			if !mirrored(*a.item, *b.item) {
+			if a.sig != -b.sig || !mirrored(*a.item, *b.item) {
 				continue
 			}
 			pairs++
