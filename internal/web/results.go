@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tandem-app/tandem/internal/quiz"
@@ -200,14 +201,23 @@ func scaleName(q *quiz.Quiz, id string) string {
 	return id
 }
 
-// paragraphs splits a result body at blank lines and joins the lines of
-// each paragraph, which authors wrap by hand.
-func paragraphs(body string) []string {
+// paragraphs splits a quiz text (a result's body, a support flag's
+// message) at blank lines and joins the lines of each paragraph, which
+// authors wrap by hand. The texts are few and come from the quiz files, so
+// each is split once and the pieces shared: callers must not change them.
+func paragraphs(text string) []string {
+	if p, ok := splitTexts.Load(text); ok {
+		return p.([]string)
+	}
 	var out []string
-	for _, para := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n\n") {
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
 		if p := strings.Join(strings.Fields(para), " "); p != "" {
 			out = append(out, p)
 		}
 	}
+	splitTexts.Store(text, out)
 	return out
 }
+
+// splitTexts holds the paragraphs of each quiz text split so far.
+var splitTexts sync.Map // text -> []string

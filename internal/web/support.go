@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -23,7 +24,6 @@ func (s *Server) supportViews(r *http.Request, q *quiz.Quiz, answers scoring.Ans
 		return nil
 	}
 	page := views.PageLanguage(r.Context())
-	names := display.Regions(language.Make(page))
 	region := preferredRegion(r)
 	var out []views.SupportView
 	for _, id := range raised {
@@ -42,12 +42,12 @@ func (s *Server) supportViews(r *http.Request, q *quiz.Quiz, answers scoring.Ans
 				rank = 1 // a resource for no region in particular
 			case region:
 				rank = 0
-				rv.Region = regionName(names, res.Region)
+				rv.Region = regionName(page, res.Region)
 			case quiz.RegionInternational:
 				rank = 1
 				rv.Region = views.T(r.Context(), "support.anywhere")
 			default:
-				rv.Region = regionName(names, res.Region)
+				rv.Region = regionName(page, res.Region)
 			}
 			resources[i] = ranked{rank, rv}
 		}
@@ -64,18 +64,26 @@ func (s *Server) supportViews(r *http.Request, q *quiz.Quiz, answers scoring.Ans
 	return out
 }
 
-// regionName is a country's name in the page's language, or its code
-// when it has none.
-func regionName(names display.Namer, code string) string {
-	reg, err := language.ParseRegion(code)
-	if err != nil {
-		return code
+// regionName is a country's name in a page language, or its code when it
+// has none. Names are looked up once per language and country.
+func regionName(lang, code string) string {
+	key := lang + " " + code
+	if name, ok := regionNames.Load(key); ok {
+		return name.(string)
 	}
-	if name := names.Name(reg); name != "" {
-		return name
+	name := code
+	if reg, err := language.ParseRegion(code); err == nil {
+		if n := display.Regions(language.Make(lang)).Name(reg); n != "" {
+			name = n
+		}
 	}
-	return code
+	regionNames.Store(key, name)
+	return name
 }
+
+// regionNames holds the names looked up so far: languages times the
+// regions the quiz files name.
+var regionNames sync.Map // "lang code" -> name
 
 // preferredRegion is the region the person's browser names in its first
 // language, such as GB for en-GB; "" when it names none.
