@@ -9,12 +9,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// answerByClicks answers every question of the page with the pointer,
-// clicking the label of the wanted answer (the whole choice is its target).
+// answerByClicks answers every question of the page but the safety ones
+// with the pointer, clicking the label of the wanted answer (the whole
+// choice is its target).
 func (tb *tab) answerByClicks(round int) {
 	tb.t.Helper()
 	for _, id := range tb.items() {
-		v := answer(tb.srv.quiz, tb.srv.item(tb.t, id), round)
+		it := tb.srv.item(tb.t, id)
+		if safety(it) {
+			continue
+		}
+		v := answer(tb.srv.quiz, it, round)
 		tb.click(fmt.Sprintf(`label[for="q-%s-%d"]`, id, v-tb.srv.quiz.Scale.Min))
 	}
 }

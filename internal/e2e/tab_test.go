@@ -266,7 +266,7 @@ func (tb *tab) path() string {
 	return u.RequestURI()
 }
 
-// active describes the focused element, such as input[name=bo1][value=3].
+// active describes the focused element, such as input[name=b01][value=3].
 func (tb *tab) active() string {
 	tb.t.Helper()
 	return eval[string](tb, `(() => {

@@ -95,14 +95,35 @@ func (tb *tab) answerByKeyboard(round int, skip ...string) map[string]string {
 	return given
 }
 
-// nextByKeyboard moves the focus from the last question to the Next (or
-// Finish) button and presses Enter, and returns the status of the page
-// that comes back.
+// nextByKeyboard moves the focus from the last question (or from the top
+// of a page left unanswered) to the Next (or Finish) button and presses
+// Enter, and returns the status of the page that comes back.
 func (tb *tab) nextByKeyboard() int64 {
 	tb.t.Helper()
-	tb.tabTo(`button[name=_nav][value=next]`, 10)
+	tb.tabTo(`button[name=_nav][value=next]`, tb.tabsPastQuestions())
 	tb.focusRing()
 	return tb.pressAndLoad(kb.Enter).Status
+}
+
+// tabsPastQuestions is enough presses of Tab to go past every question of
+// the page from its top: one stop per radio group, and a few for the links
+// and buttons around them.
+func (tb *tab) tabsPastQuestions() int {
+	tb.t.Helper()
+	return len(tb.items()) + 5
+}
+
+// safetyOf lists the safety items of the page the tab shows, which the
+// flows leave unanswered.
+func (tb *tab) safetyOf() []string {
+	tb.t.Helper()
+	var ids []string
+	for _, id := range tb.items() {
+		if safety(tb.srv.item(tb.t, id)) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // focusRing checks that the element the keyboard focused shows it: an
@@ -117,13 +138,13 @@ func (tb *tab) focusRing() {
 }
 
 // takeByKeyboard takes the whole quiz from its first page to the result
-// with the keyboard only.
+// with the keyboard only, leaving the optional safety page unanswered.
 func (tb *tab) takeByKeyboard(round int) {
 	tb.t.Helper()
 	for page := 1; page <= len(tb.srv.quiz.Sections); page++ {
 		require.True(tb.t, strings.HasSuffix(tb.path(), "/"+strconv.Itoa(page)), "page %d, not %s", page, tb.path())
 		assert.Equal(tb.t, 1, tb.count("progress"), "a progress bar")
-		tb.answerByKeyboard(round)
+		tb.answerByKeyboard(round, tb.safetyOf()...)
 		require.EqualValues(tb.t, 200, tb.nextByKeyboard())
 	}
 	require.True(tb.t, strings.HasPrefix(tb.path(), "/results/"), "the result, not %s", tb.path())
@@ -161,7 +182,18 @@ func (tb *tab) resultPresent() {
 	assert.NotEmpty(t, tb.text(`[data-testid=result-title]`))
 	assert.NotEmpty(t, tb.text(`[data-testid=result-summary]`))
 	assert.Equal(t, 1, tb.count(`[data-testid=spectrum] svg[role=img]`), "the spectrum")
-	assert.Equal(t, 1, tb.count(`[data-testid=spectrum-marker]`), "the person's place on the spectrum")
+	// Both pulls drawn, and the middle marked as the person's place only
+	// when neither pull is strong.
+	zone := tb.attr(`[data-testid=spectrum] svg`, "data-zone")
+	assert.Contains(t, []string{"middle", "left", "right", "both"}, zone, "the spectrum's zone")
+	assert.Equal(t, 1, tb.count(`[data-testid=pull-left]`), "the pull toward the left pole")
+	assert.Equal(t, 1, tb.count(`[data-testid=pull-right]`), "the pull toward the right pole")
+	middle := 0
+	if zone == "middle" {
+		middle = 1
+	}
+	assert.Equal(t, middle, tb.count(`[data-testid=spectrum-middle]`), "the person's place in the middle, in zone %s", zone)
+	assert.Zero(t, tb.count(`[data-testid=support]`), "no support flag: the safety page was left unanswered")
 	assert.Equal(t, 1, tb.count(`[data-testid=map] svg[role=img]`), "the map")
 	assert.Equal(t, 1, tb.count(`[data-testid=map-marker]`), "the person's place on the map")
 	assert.Regexp(t, `\d`, tb.text(`[data-testid=spectrum-text]`), "the spectrum in words, with the number")
@@ -207,7 +239,7 @@ func TestTake_BackForward(t *testing.T) {
 	// Half of page 3, then the page's Back button, then Next again.
 	items := tb.items()
 	half := tb.answerByKeyboard(0, items[2:]...)
-	tb.tabTo(`button[name=_nav][value=back]`, 10)
+	tb.tabTo(`button[name=_nav][value=back]`, tb.tabsPastQuestions())
 	tb.pressAndLoad(kb.Enter)
 	assert.True(t, strings.HasSuffix(tb.path(), "/2"), tb.path())
 	assert.Equal(t, page2, tb.checked(), "page 2 after the page's Back button")
@@ -233,11 +265,11 @@ func TestTake_Reload(t *testing.T) {
 	assert.EqualValues(t, 200, tb.reload().Status)
 	assert.Equal(t, third, tb.path(), "a reload stays on the page")
 	// Go back with the page's own button (which saves), then reload there.
-	tb.tabTo(`button[name=_nav][value=back]`, 10)
+	tb.tabTo(`button[name=_nav][value=back]`, tb.tabsPastQuestions())
 	tb.pressAndLoad(kb.Enter)
 	assert.EqualValues(t, 200, tb.reload().Status)
 	assert.Equal(t, page2, tb.checked(), "page 2 after a reload")
-	tb.tabTo(`button[name=_nav][value=back]`, 10)
+	tb.tabTo(`button[name=_nav][value=back]`, tb.tabsPastQuestions())
 	tb.pressAndLoad(kb.Enter)
 	assert.EqualValues(t, 200, tb.reload().Status)
 	assert.Equal(t, page1, tb.checked(), "page 1 after a reload")
