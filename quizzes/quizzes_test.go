@@ -1,9 +1,13 @@
 package quizzes_test
 
 import (
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -16,10 +20,10 @@ import (
 	"github.com/tandem-app/tandem/quizzes"
 )
 
-// The rules in this file are the ones the shipped questionnaire promises:
-// counts and keying that balance agreeing with everything, a short form
-// made of the long form's items, results that each lie in one zone, and
-// plain reading.
+// The rules in this file are the ones docs/instrument.md promises a
+// therapist: they hold for the shipped files, and docs/instrument.md's
+// tables are checked against the files, so that neither can drift from the
+// other unnoticed.
 
 const (
 	longID  = "relationship-spectrum"
@@ -418,6 +422,403 @@ func TestFKGrade(t *testing.T) {
 	assert.InDelta(t, 2.8567, fkGrade("I say yes to my partner even when I am worn out."), 0.0001)
 	// Two sentences halve the words per sentence.
 	assert.InDelta(t, 0.39*3+11.8*6/6.0-15.59, fkGrade("I say yes. I say no."), 0.0001)
+}
+
+// --- docs/instrument.md -----------------------------------------------
+
+// instrumentDoc returns the text of docs/instrument.md.
+func instrumentDoc(tb testing.TB) string {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "docs", "instrument.md"))
+	require.NoError(tb, err)
+	return string(data)
+}
+
+// mdTable returns the body rows of the markdown table in doc whose header
+// row starts with header, each as its cells, trimmed of spaces and of the
+// backquotes around code.
+func mdTable(tb testing.TB, doc, header string) [][]string {
+	tb.Helper()
+	lines := strings.Split(doc, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, header) {
+			continue
+		}
+		require.Less(tb, i+1, len(lines))
+		require.True(tb, strings.HasPrefix(lines[i+1], "| ---"), "no separator under %q", header)
+		var rows [][]string
+		for _, r := range lines[i+2:] {
+			if !strings.HasPrefix(r, "|") {
+				break
+			}
+			cells := strings.Split(strings.Trim(strings.TrimSpace(r), "|"), "|")
+			for j := range cells {
+				cells[j] = strings.Trim(strings.TrimSpace(cells[j]), "`")
+			}
+			rows = append(rows, cells)
+		}
+		require.NotEmpty(tb, rows, "table %q has no rows", header)
+		return rows
+	}
+	tb.Fatalf("docs/instrument.md has no table whose header starts %q", header)
+	return nil
+}
+
+// seedConcepts are the ideas the review of version 1 found unasked; each
+// must have a row in docs/instrument.md's seed-concept table.
+var seedConcepts = []string{
+	"needing to be needed",
+	"rescuing",
+	"enabling",
+	"reassurance-seeking",
+	"checking the phone",
+	"feeling incomplete",
+	"not knowing what you want apart from the partner",
+	"resentment",
+	"exhaustion",
+	"control presented as support",
+	"one-sided giving",
+	"repairing conflict without collapse",
+	"repairing conflict without withdrawal",
+	"investing outside the relationship: friends",
+	"investing outside the relationship: savings",
+	"investing outside the relationship: career",
+}
+
+var (
+	itemIDRE = regexp.MustCompile(`^[a-z]+[0-9]+$`)
+	// anyIDRE finds an item id within text, such as "o04" or "sa02".
+	anyIDRE = regexp.MustCompile(`\b[a-z]{1,2}[0-9]{2}\b`)
+)
+
+// ids splits a cell such as "n04, f08" into item ids, failing on anything
+// that is not one.
+func ids(tb testing.TB, cell string) []string {
+	tb.Helper()
+	var out []string
+	for _, f := range strings.FieldsFunc(cell, func(r rune) bool { return r == ',' || r == ' ' }) {
+		require.Regexp(tb, itemIDRE, f, "not an item id in %q", cell)
+		out = append(out, f)
+	}
+	return out
+}
+
+func TestInstrumentDoc_SeedConcepts(t *testing.T) {
+	long, _ := shipped(t)
+	items := map[string]bool{}
+	for _, it := range long.Items() {
+		items[it.ID] = true
+	}
+	rows := mdTable(t, instrumentDoc(t), "| Seed concept | Item ids |")
+	seen := map[string][]string{}
+	for _, r := range rows {
+		require.GreaterOrEqual(t, len(r), 2, r)
+		concept := strings.ToLower(r[0])
+		got := ids(t, r[1])
+		assert.NotEmpty(t, got, "%s has no item", concept)
+		for _, id := range got {
+			assert.True(t, items[id], "%s names %s, which is not an item of the long form", concept, id)
+		}
+		// Ids named in the other cells must exist too.
+		for _, cell := range r[2:] {
+			for _, id := range anyIDRE.FindAllString(cell, -1) {
+				assert.True(t, items[id], "%s mentions %s, which is not an item of the long form", concept, id)
+			}
+		}
+		assert.NotContains(t, seen, concept, "%s has two rows", concept)
+		seen[concept] = got
+	}
+	for _, c := range seedConcepts {
+		assert.Contains(t, seen, c, "the seed concept %q has no row", c)
+	}
+	assert.Len(t, seen, len(seedConcepts), "rows: %v", seen)
+}
+
+// scaleTag reads a cell such as "codependence +" or "own-life −".
+func scaleTag(tb testing.TB, cell string) (scale string, weight float64) {
+	tb.Helper()
+	f := strings.Fields(cell)
+	require.Len(tb, f, 2, "%q is not a scale and a direction", cell)
+	switch f[1] {
+	case "+":
+		return f[0], 1
+	case "−", "-":
+		return f[0], -1
+	}
+	tb.Fatalf("%q: direction %q is not + or −", cell, f[1])
+	return "", 0
+}
+
+// count reads a cell such as "11: b01 b03 ..." into its number and ids.
+func count(tb testing.TB, cell string) (int, []string) {
+	tb.Helper()
+	n, list, ok := strings.Cut(cell, ":")
+	require.True(tb, ok, "%q has no count", cell)
+	k, err := strconv.Atoi(strings.TrimSpace(n))
+	require.NoError(tb, err, cell)
+	return k, ids(tb, list)
+}
+
+// mainOf returns the main scale that item keys.
+func mainOf(it quiz.Item) string {
+	for _, k := range it.Keys {
+		if isMain(k.Scale) {
+			return k.Scale
+		}
+	}
+	return ""
+}
+
+// allAgree scores q when every required item is answered with the top of
+// the answer scale: what agreeing with everything gives each scale.
+func allAgree(tb testing.TB, q *quiz.Quiz) scoring.Outcome {
+	tb.Helper()
+	a := scoring.Answers{}
+	for _, it := range q.Items() {
+		if !it.Optional {
+			a[it.ID] = q.Scale.Max
+		}
+	}
+	out, err := scoring.Score(q, a)
+	require.NoError(tb, err)
+	return out
+}
+
+func TestInstrumentDoc_Keying(t *testing.T) {
+	long, _ := shipped(t)
+	doc := instrumentDoc(t)
+	agree := allAgree(t, long)
+	score := func(scale string) string {
+		s := agree.ScoreOf(scale)
+		require.NotNil(t, s, scale)
+		return strconv.FormatFloat(*s, 'f', 1, 64)
+	}
+
+	t.Run("MainScales", func(t *testing.T) {
+		rows := mdTable(t, doc, "| Main scale | Items | Forward (+1) | Reverse (−1) | All agree |")
+		require.Len(t, rows, len(mainScales))
+		for i, r := range rows {
+			require.Len(t, r, 5, r)
+			assert.Equal(t, mainScales[i], r[0])
+			f, rv := keying(long, r[0])
+			assert.Equal(t, strconv.Itoa(len(f)+len(rv)), r[1], r[0])
+			n, got := count(t, r[2])
+			assert.Equal(t, len(f), n, r[0])
+			assert.Equal(t, f, got, "forward items of %s", r[0])
+			n, got = count(t, r[3])
+			assert.Equal(t, len(rv), n, r[0])
+			assert.Equal(t, rv, got, "reverse items of %s", r[0])
+			assert.Equal(t, score(r[0]), r[4], "all-agree score of %s", r[0])
+		}
+	})
+	t.Run("Areas", func(t *testing.T) {
+		byID := map[string]quiz.Item{}
+		for _, it := range long.Items() {
+			byID[it.ID] = it
+		}
+		// A cell lists ids by main scale: "codependence: b02 b05;
+		// interdependence: b04".
+		parse := func(cell string) (all []string) {
+			for _, part := range strings.Split(cell, ";") {
+				m, list, ok := strings.Cut(part, ":")
+				require.True(t, ok, "%q", part)
+				for _, id := range ids(t, list) {
+					assert.Equal(t, strings.TrimSpace(m), mainOf(byID[id]), "%s is listed under %s", id, m)
+					all = append(all, id)
+				}
+			}
+			slices.Sort(all)
+			return all
+		}
+		rows := mdTable(t, doc, "| Area | Items | Raise it (+) | Lower it (−) | All agree |")
+		var areas []string
+		for _, s := range long.Scales {
+			if !isMain(s.ID) {
+				areas = append(areas, s.ID)
+			}
+		}
+		require.Len(t, rows, len(areas))
+		for i, r := range rows {
+			require.Len(t, r, 5, r)
+			assert.Equal(t, areas[i], r[0])
+			f, rv := keying(long, r[0])
+			slices.Sort(f)
+			slices.Sort(rv)
+			assert.Equal(t, fmt.Sprintf("%d (%d + %d)", len(f)+len(rv), len(f), len(rv)), r[1], r[0])
+			assert.Equal(t, f, parse(r[2]), "items raising %s", r[0])
+			assert.Equal(t, rv, parse(r[3]), "items lowering %s", r[0])
+			assert.Equal(t, score(r[0]), r[4], "all-agree score of %s", r[0])
+		}
+	})
+	t.Run("ShortForm", func(t *testing.T) {
+		_, short := shipped(t)
+		rows := mdTable(t, doc, "| Short form scale | Forward | Reverse |")
+		require.Len(t, rows, len(mainScales))
+		for i, r := range rows {
+			require.Len(t, r, 3, r)
+			assert.Equal(t, mainScales[i], r[0])
+			f, rv := keying(short, r[0])
+			slices.Sort(f)
+			slices.Sort(rv)
+			got := func(cell string) []string { // "b01 (saying yes ...), f01 (...)"
+				var out []string
+				out = append(out, anyIDRE.FindAllString(cell, -1)...)
+				slices.Sort(out)
+				return out
+			}
+			assert.Equal(t, f, got(r[1]), "forward items of %s", r[0])
+			assert.Equal(t, rv, got(r[2]), "reverse items of %s", r[0])
+		}
+	})
+}
+
+func TestInstrumentDoc_Zones(t *testing.T) {
+	long, _ := shipped(t)
+	rows := mdTable(t, instrumentDoc(t), "| Zone | codependence | independence | interdependence | Result | Title |")
+	require.Len(t, rows, len(long.Results))
+	// A cell is "60 or more", "below 60" or "any" (no condition).
+	bound := func(cell string) (min, max float64, maxGiven, any bool) {
+		switch {
+		case cell == "any":
+			return 0, 0, false, true
+		case strings.HasSuffix(cell, " or more"):
+			v, err := strconv.ParseFloat(strings.TrimSuffix(cell, " or more"), 64)
+			require.NoError(t, err, cell)
+			return v, 100, false, false // the loader's max when none is given
+		case strings.HasPrefix(cell, "below "):
+			v, err := strconv.ParseFloat(strings.TrimPrefix(cell, "below "), 64)
+			require.NoError(t, err, cell)
+			return 0, v, true, false
+		}
+		t.Fatalf("cannot read %q", cell)
+		return
+	}
+	for i, r := range rows {
+		require.Len(t, r, 6, r)
+		res := long.Results[i]
+		assert.Equal(t, res.ID, r[4])
+		assert.Equal(t, res.Title, r[5], res.ID)
+		for j, scale := range mainScales {
+			min, max, maxGiven, any := bound(r[1+j])
+			var got *quiz.Condition
+			for _, c := range res.When {
+				if c.Scale == scale {
+					got = &c
+				}
+			}
+			if any {
+				assert.Nil(t, got, "%s has a condition on %s", res.ID, scale)
+				continue
+			}
+			if assert.NotNil(t, got, "%s has no condition on %s", res.ID, scale) {
+				assert.Equal(t, quiz.Condition{Scale: scale, Min: min, Max: max, MaxGiven: maxGiven}, *got, res.ID)
+			}
+		}
+		zone := map[string]scoring.Zone{"both": scoring.ZoneBoth, "left": scoring.ZoneLeft,
+			"right": scoring.ZoneRight, "middle": scoring.ZoneMiddle}[r[0]]
+		require.NotEmpty(t, zone, "unknown zone %q", r[0])
+		if len(res.When) > 0 {
+			assert.Equal(t, zone, resultZone(t, *long.Spectrum, res), res.ID)
+		} else {
+			assert.Equal(t, scoring.ZoneMiddle, zone, "the fallback")
+		}
+	}
+}
+
+func TestInstrumentDoc_ReadingLevel(t *testing.T) {
+	long, short := shipped(t)
+	doc := instrumentDoc(t)
+	grade := func(g float64) string { return strconv.FormatFloat(g, 'f', 1, 64) }
+
+	t.Run("Summary", func(t *testing.T) {
+		rows := mdTable(t, doc, "| Form | Scored items | Mean FK grade | Lowest | Highest |")
+		require.Len(t, rows, 2)
+		for i, q := range []*quiz.Quiz{long, short} {
+			r := rows[i]
+			require.Len(t, r, 5, r)
+			assert.Equal(t, q.ID, r[0])
+			mean, lo, hi := gradeSummary(scored(q))
+			assert.Equal(t, []string{strconv.Itoa(len(scored(q))), strconv.FormatFloat(mean, 'f', 2, 64), grade(lo), grade(hi)},
+				r[1:], q.ID)
+		}
+	})
+	t.Run("EveryItem", func(t *testing.T) {
+		inShort := map[string]bool{}
+		for _, it := range scored(short) {
+			inShort[it.ID] = true
+		}
+		rows := mdTable(t, doc, "| Id | Statement | Main scale | Area | Short form | FK |")
+		items := scored(long)
+		require.Len(t, rows, len(items))
+		for i, r := range rows {
+			require.Len(t, r, 6, r)
+			it := items[i]
+			assert.Equal(t, it.ID, r[0])
+			assert.Equal(t, it.Text, r[1], it.ID)
+			require.Len(t, it.Keys, 2, it.ID)
+			for _, cell := range r[2:4] {
+				scale, w := scaleTag(t, cell)
+				assert.Contains(t, it.Keys, quiz.Key{Scale: scale, Weight: w}, it.ID)
+			}
+			main, _ := scaleTag(t, r[2])
+			assert.True(t, isMain(main), "%s: %s is not a main scale", it.ID, main)
+			assert.Equal(t, map[bool]string{true: "yes", false: ""}[inShort[it.ID]], r[4], it.ID)
+			assert.Equal(t, grade(fkGrade(it.Text)), r[5], it.ID)
+		}
+	})
+	t.Run("SafetyItems", func(t *testing.T) {
+		rows := mdTable(t, doc, "| Id | Statement | Raises | Raised from | FK |")
+		var safety []quiz.Item
+		for _, it := range long.Items() {
+			if len(it.Keys) == 0 {
+				safety = append(safety, it)
+			}
+		}
+		require.Len(t, rows, len(safety))
+		for i, r := range rows {
+			require.Len(t, r, 5, r)
+			it := safety[i]
+			assert.Equal(t, it.ID, r[0])
+			assert.Equal(t, it.Text, r[1], it.ID)
+			var raises []string
+			from := ""
+			for _, f := range long.Support {
+				if slices.Contains(f.Items, it.ID) {
+					raises = append(raises, f.ID)
+					from = fmt.Sprintf("%d (%s)", f.Min, long.Scale.Label(f.Min))
+				}
+			}
+			assert.Equal(t, strings.Join(raises, ", "), r[2], it.ID)
+			assert.Equal(t, from, r[3], it.ID)
+			assert.Equal(t, grade(fkGrade(it.Text)), r[4], it.ID)
+		}
+	})
+}
+
+func TestInstrumentDoc_Norms(t *testing.T) {
+	long, short := shipped(t)
+	rows := mdTable(t, instrumentDoc(t), "| Form | Scale | SD | Reliability | SEM | Smallest reliable change |")
+	require.Len(t, rows, 2*len(mainScales))
+	i := 0
+	for _, q := range []*quiz.Quiz{long, short} {
+		for _, scale := range mainScales {
+			r := rows[i]
+			i++
+			require.Len(t, r, 6, r)
+			assert.Equal(t, []string{q.ID, scale}, r[:2])
+			s, ok := q.ScaleByID(scale)
+			require.True(t, ok)
+			require.NotNil(t, s.Norms, "%s/%s", q.ID, scale)
+			n := s.Norms
+			sem := n.SD * math.Sqrt(1-n.Reliability)
+			assert.Equal(t, []string{
+				strconv.FormatFloat(n.SD, 'f', 1, 64),
+				strconv.FormatFloat(n.Reliability, 'f', 2, 64),
+				strconv.FormatFloat(sem, 'f', 1, 64),
+				strconv.FormatFloat(1.96*math.Sqrt2*sem, 'f', 1, 64),
+			}, r[2:], "%s/%s", q.ID, scale)
+		}
+	}
 }
 
 func abs(n int) int {
