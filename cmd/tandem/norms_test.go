@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -540,4 +542,163 @@ func TestSmallestChange(t *testing.T) {
 	n := &quiz.Norms{SD: 16.1, Reliability: 0.92}
 	assert.True(t, scoring.ReliableChange(n, 40, 40+smallestChange(16.1, 0.92)).Reliable)
 	assert.False(t, scoring.ReliableChange(n, 40, 40+smallestChange(16.1, 0.92)-0.01).Reliable)
+}
+
+// mdTable returns the body rows of the markdown table in doc whose header
+// row starts with header, each as its trimmed cells.
+func mdTable(tb testing.TB, doc, header string) [][]string {
+	tb.Helper()
+	lines := strings.Split(doc, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, header) {
+			continue
+		}
+		require.Less(tb, i+1, len(lines))
+		require.True(tb, strings.HasPrefix(lines[i+1], "|"), "no separator under %q", header)
+		var rows [][]string
+		for _, r := range lines[i+2:] {
+			if !strings.HasPrefix(r, "|") {
+				break
+			}
+			cells := strings.Split(strings.Trim(strings.TrimSpace(r), "|"), "|")
+			for j := range cells {
+				cells[j] = strings.Trim(strings.TrimSpace(cells[j]), "`")
+			}
+			rows = append(rows, cells)
+		}
+		require.NotEmpty(tb, rows, "table %q has no rows", header)
+		return rows
+	}
+	tb.Fatalf("docs/norms.md has no table whose header starts %q", header)
+	return nil
+}
+
+// TestNormsDoc checks every figure that docs/norms.md quotes: the command's
+// table for both shipped quizzes, the norms the files carry with the
+// smallest reliable change they imply, how often each result came out, and
+// the short form's items inside the long form's simulation.
+func TestNormsDoc(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "norms.md"))
+	require.NoError(t, err)
+	doc := string(data)
+	qs, err := loadQuizzes("")
+	require.NoError(t, err)
+	long, err := findQuiz(qs, "relationship-spectrum")
+	require.NoError(t, err)
+	short, err := findQuiz(qs, "relationship-spectrum-short")
+	require.NoError(t, err)
+
+	printed := map[string]string{}
+	for _, q := range []*quiz.Quiz{long, short} {
+		stdout, stderr, err := runOnce(t, []string{"norms", "-simulate", "2000", "-seed", "1", q.ID}, env(nil))
+		require.NoError(t, err, stderr)
+		printed[q.ID] = stdout
+	}
+	quizByID := map[string]*quiz.Quiz{long.ID: long, short.ID: short}
+	keying := func(q *quiz.Quiz, scale string) int {
+		n := 0
+		for _, it := range q.Items() {
+			for _, k := range it.Keys {
+				if k.Scale == scale {
+					n++
+				}
+			}
+		}
+		return n
+	}
+
+	t.Run("CommandTable", func(t *testing.T) {
+		rows := mdTable(t, doc, "| Quiz | Scale | Items | n | Mean | SD | Alpha | Change |")
+		seen := map[string]bool{}
+		for _, r := range rows {
+			require.Len(t, r, 8, r)
+			q, ok := quizByID[r[0]]
+			require.True(t, ok, "unknown quiz %q", r[0])
+			seen[r[0]+"/"+r[1]] = true
+			assert.Equal(t, strconv.Itoa(keying(q, r[1])), r[2], "items of %s/%s", r[0], r[1])
+			// The command's row: scale n mean sd alpha alpha-n change ...
+			f := tableRow(t, printed[r[0]], r[1])
+			assert.Equal(t, []string{f[1], f[2], f[3], f[4], f[6]}, r[3:8], "%s/%s", r[0], r[1])
+		}
+		for _, q := range []*quiz.Quiz{long, short} {
+			for _, s := range q.Scales {
+				assert.True(t, seen[q.ID+"/"+s.ID], "docs/norms.md has no row for %s/%s", q.ID, s.ID)
+			}
+		}
+	})
+	t.Run("FileNorms", func(t *testing.T) {
+		rows := mdTable(t, doc, "| Quiz | Scale | mean | sd | reliability | provisional | smallest reliable change |")
+		seen := map[string]bool{}
+		for _, r := range rows {
+			require.Len(t, r, 7, r)
+			q, ok := quizByID[r[0]]
+			require.True(t, ok, "unknown quiz %q", r[0])
+			s, ok := q.ScaleByID(r[1])
+			require.True(t, ok, "unknown scale %s/%s", r[0], r[1])
+			require.NotNil(t, s.Norms, "%s/%s has no norms in the file", r[0], r[1])
+			seen[r[0]+"/"+r[1]] = true
+			n := s.Norms
+			assert.Equal(t, []string{
+				strconv.FormatFloat(n.Mean, 'f', 1, 64),
+				strconv.FormatFloat(n.SD, 'f', 1, 64),
+				strconv.FormatFloat(n.Reliability, 'f', 2, 64),
+				strconv.FormatBool(n.Provisional),
+				strconv.FormatFloat(smallestChange(n.SD, n.Reliability), 'f', 1, 64),
+			}, r[2:7], "%s/%s", r[0], r[1])
+			// And the doc's figure is the formula's, worked out here
+			// without the command's helper.
+			want := 1.96 * math.Sqrt(2) * n.SD * math.Sqrt(1-n.Reliability)
+			assert.Equal(t, strconv.FormatFloat(want, 'f', 1, 64), r[6], "%s/%s", r[0], r[1])
+		}
+		for _, q := range []*quiz.Quiz{long, short} {
+			for _, s := range q.Scales {
+				if s.Norms != nil {
+					assert.True(t, seen[q.ID+"/"+s.ID], "docs/norms.md has no row for the norms of %s/%s", q.ID, s.ID)
+				}
+			}
+		}
+	})
+	t.Run("Results", func(t *testing.T) {
+		rows := mdTable(t, doc, "| Result | relationship-spectrum | relationship-spectrum-short |")
+		require.Len(t, rows, len(long.Results))
+		for i, r := range rows {
+			require.Len(t, r, 3, r)
+			assert.Equal(t, long.Results[i].ID, r[0])
+			assert.Equal(t, tableRow(t, printed[long.ID], r[0])[2], r[1], r[0])
+			assert.Equal(t, tableRow(t, printed[short.ID], r[0])[2], r[2], r[0])
+		}
+	})
+	t.Run("ShortFormInsideTheLongModel", func(t *testing.T) {
+		// The short form's 12 items, answered by the long form's simulated
+		// respondents: the same items under the long form's assumptions.
+		keep := map[string]bool{}
+		for _, it := range short.Items() {
+			keep[it.ID] = true
+		}
+		var inside []scoring.Answers
+		for _, a := range scoring.Simulate(long, 2000, 1) {
+			b := scoring.Answers{}
+			for id, v := range a {
+				if keep[id] {
+					b[id] = v
+				}
+			}
+			inside = append(inside, b)
+		}
+		own := scoring.Describe(short, scoring.Simulate(short, 2000, 1))
+		in := scoring.Describe(short, inside)
+		rows := mdTable(t, doc, "| Scale | alpha, short file simulated alone | alpha, the same items in the long form's simulation | sd there | smallest reliable change there |")
+		require.Len(t, rows, len(short.Scales))
+		for i, r := range rows {
+			require.Len(t, r, 5, r)
+			assert.Equal(t, short.Scales[i].ID, r[0])
+			sd, rel := round(in[i].SD, 1), round(in[i].Alpha, 2)
+			assert.Equal(t, []string{
+				strconv.FormatFloat(own[i].Alpha, 'f', 3, 64),
+				strconv.FormatFloat(in[i].Alpha, 'f', 3, 64),
+				strconv.FormatFloat(sd, 'f', 1, 64),
+				strconv.FormatFloat(smallestChange(sd, rel), 'f', 1, 64),
+			}, r[1:5], r[0])
+		}
+	})
 }
