@@ -182,7 +182,7 @@ type normsSource struct {
 	// provisional says whether norms made of n scores are provisional,
 	// and why, as lines of a comment above the block ("" for none).
 	provisional func(n int) (bool, string)
-	// note is a comment line printed under the heading of the YAML, or "".
+	// note is printed under the heading of the YAML: comment lines, or "".
 	note string
 }
 
