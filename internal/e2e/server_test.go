@@ -61,10 +61,10 @@ func newServer(t *testing.T) *server {
 func safety(it quiz.Item) bool { return len(it.Keys) == 0 }
 
 // answer is the value the flows give a scored item (1..5 on the shipped
-// scale), a consistent person leaning towards interdependence: agree with what the
-// balanced scales key positively, disagree with the rest, never the same
-// answer to everything. round shifts the answers a little, as a retake
-// some weeks later would.
+// scale), a consistent person leaning towards interdependence: agree with
+// what the balanced scales key positively, disagree with the rest, never
+// the same answer to everything. round shifts the answers a little, as a
+// retake some weeks later would.
 func answer(q *quiz.Quiz, it quiz.Item, round int) int {
 	lean := 0.0
 	for _, k := range it.Keys {
