@@ -139,7 +139,7 @@ func attemptsDatabase(tb testing.TB, text string, done []scoring.Answers, unfini
 	for _, answers := range done {
 		a, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 		require.NoError(tb, err)
-		c, err := db.CompleteAttempt(ctx, a.ID, q, page, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+		c, err := db.CompleteAttempt(ctx, a.ID, q, page, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())}, tandem.HashToken(tandem.NewToken()))
 		require.NoError(tb, err)
 		require.True(tb, c.Done)
 	}

@@ -87,6 +87,19 @@ func (db *DB) FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem
 	return db.findAttempt(ctx, `a.token_hash = ?`, tokenHash)
 }
 
+// FindResultByToken returns the completed attempt whose result is reached
+// by the token whose hash is given: its result token, or, for attempts
+// completed before results had tokens of their own, the attempt's. It
+// returns ENOTFOUND when there is none.
+func (db *DB) FindResultByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error) {
+	return db.findAttempt(ctx, resultByToken, tokenHash, tokenHash)
+}
+
+// resultByToken selects the completed attempt of a result token, given
+// twice.
+const resultByToken = `a.status = 'completed' AND (a.result_token_hash = ?
+	OR (a.result_token_hash IS NULL AND a.token_hash = ?))`
+
 // attemptSelect reads an attempt (a) with everything that belongs to it in
 // one statement, which sees one snapshot of the database: the therapist it
 // is shared with, and its answers and scale scores, each folded into one
@@ -94,7 +107,7 @@ func (db *DB) FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem
 // REAL cast to text reads back to the same float). It is what scanAttempt
 // reads.
 const attemptSelect = `SELECT a.id, a.quiz_id, a.quiz_version, a.quiz_hash, a.status, a.person_id,
-	a.created_at, a.updated_at, a.completed_at, a.result_id, a.position,
+	a.created_at, a.updated_at, a.completed_at, a.result_id, a.position, a.result_token_hash,
 	(SELECT t.display_name FROM shares s JOIN share_links l ON l.id = s.link_id
 		JOIN therapists t ON t.id = l.therapist_id
 		WHERE s.id = a.share_id AND s.stopped_at IS NULL AND s.person_id IS NOT NULL),
@@ -143,7 +156,7 @@ func scanAttempt(row interface{ Scan(...any) error }) (*tandem.Attempt, error) {
 		sharedWith, answers, outs sql.NullString
 	)
 	if err := row.Scan(&a.ID, &a.QuizID, &a.QuizVersion, &a.QuizHash, &a.Status, &person,
-		&created, &updated, &completed, &result, &position, &sharedWith, &answers, &outs); err != nil {
+		&created, &updated, &completed, &result, &position, &a.ResultTokenHash, &sharedWith, &answers, &outs); err != nil {
 		return nil, err
 	}
 	a.PersonID = person.Int64
@@ -297,8 +310,9 @@ func (db *DB) saveAnswers(ctx context.Context, tx *sql.Tx, attemptID int64, page
 // CompleteAttempt saves the last page's answers like SaveAnswers and, in
 // the same transaction, either completes the attempt or says what is
 // missing. When every required item of q (the quiz the attempt is taken
-// on) is answered, it scores the answers, stores the outcome and puts the
-// attempt in its owner's history: the Completion is Done. When some are
+// on) is answered, it scores the answers, stores the outcome, gives the
+// result the token whose hash is resultTokenHash and puts the attempt in
+// its owner's history: the Completion is Done. When some are
 // not, the page is saved all the same, and the Completion lists them in
 // Missing, with every answer given so far. When the attempt was already
 // completed (a form sent twice) it changes nothing and returns a
@@ -306,7 +320,7 @@ func (db *DB) saveAnswers(ctx context.Context, tx *sql.Tx, attemptID int64, page
 // not fit q at all (a quiz file changed in place) are ECONFLICT, and
 // nothing is saved.
 func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, q *quiz.Quiz, pageItems []string,
-	answers scoring.Answers, owner tandem.Owner) (tandem.Completion, error) {
+	answers scoring.Answers, owner tandem.Owner, resultTokenHash []byte) (tandem.Completion, error) {
 	var c tandem.Completion
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := checkInProgress(ctx, tx, attemptID); err != nil {
@@ -347,8 +361,8 @@ func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, q *quiz.Quiz
 		}
 		now := db.now()
 		_, err = tx.ExecContext(ctx, `UPDATE attempts SET status = ?, completed_at = ?, updated_at = ?,
-			result_id = ?, position = ?, person_id = ? WHERE id = ?`,
-			tandem.StatusCompleted, now, now, out.Result, nullFloat(out.Position), c.PersonID, attemptID)
+			result_id = ?, position = ?, person_id = ?, result_token_hash = ? WHERE id = ?`,
+			tandem.StatusCompleted, now, now, out.Result, nullFloat(out.Position), c.PersonID, resultTokenHash, attemptID)
 		c.Done = err == nil
 		return err
 	})

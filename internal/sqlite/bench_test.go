@@ -43,7 +43,7 @@ func BenchmarkFindAttemptByToken(b *testing.B) {
 	for _, it := range q.Items() {
 		all = append(all, it.ID)
 	}
-	c, err := db.CompleteAttempt(ctx, a.ID, q, all, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+	c, err := db.CompleteAttempt(ctx, a.ID, q, all, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())}, tandem.HashToken(tandem.NewToken()))
 	require.NoError(b, err)
 	require.True(b, c.Done)
 

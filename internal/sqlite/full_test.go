@@ -223,7 +223,7 @@ func TestStorage_Full(t *testing.T) {
 		// must be rolled back with it.
 		drafts := addDrafts(t, db, q, 500, fullAll)
 		i, _ := fillUntilFull(t, db, len(drafts), func(i int) error {
-			c, err := db.CompleteAttempt(ctx, drafts[i], q, fullDayItems, fullDays, newOwner())
+			c, err := db.CompleteAttempt(ctx, drafts[i], q, fullDayItems, fullDays, newOwner(), tandem.HashToken(tandem.NewToken()))
 			if err == nil {
 				require.True(t, c.Done)
 			}
@@ -236,7 +236,7 @@ func TestStorage_Full(t *testing.T) {
 
 		writerPragma(t, db, "max_page_count", limit)
 		before := countFullRows(t, db)
-		c, err := db.CompleteAttempt(ctx, drafts[i], q, fullDayItems, fullDays, newOwner())
+		c, err := db.CompleteAttempt(ctx, drafts[i], q, fullDayItems, fullDays, newOwner(), tandem.HashToken(tandem.NewToken()))
 		require.NoError(t, err)
 		assert.True(t, c.Done)
 		after := countFullRows(t, db)
@@ -261,7 +261,7 @@ func TestStorage_ReadOnly(t *testing.T) {
 	_, err = db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 	assertUnavailable(t, err, sqlite3.ErrReadonly)
 	assertUnavailable(t, db.SaveAnswers(ctx, a.ID, fullDayItems, fullDays), sqlite3.ErrReadonly)
-	c, err := db.CompleteAttempt(ctx, a.ID, q, fullDayItems, fullDays, newOwner())
+	c, err := db.CompleteAttempt(ctx, a.ID, q, fullDayItems, fullDays, newOwner(), tandem.HashToken(tandem.NewToken()))
 	assertUnavailable(t, err, sqlite3.ErrReadonly)
 	assert.False(t, c.Done)
 	assert.Equal(t, before, countFullRows(t, db), "the refused writes left no rows")
@@ -273,7 +273,7 @@ func TestStorage_ReadOnly(t *testing.T) {
 	_, err = db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 	require.NoError(t, err)
 	require.NoError(t, db.SaveAnswers(ctx, a.ID, fullDayItems, fullDays))
-	c, err = db.CompleteAttempt(ctx, a.ID, q, fullDayItems, fullDays, newOwner())
+	c, err = db.CompleteAttempt(ctx, a.ID, q, fullDayItems, fullDays, newOwner(), tandem.HashToken(tandem.NewToken()))
 	require.NoError(t, err)
 	assert.True(t, c.Done)
 	done, err := db.FindAttemptByToken(ctx, token)

@@ -84,7 +84,7 @@ func takeNormsQuiz(tb testing.TB, db *sqlite.DB, q *quiz.Quiz, answers scoring.A
 		require.NoError(tb, db.SaveAnswers(ctx, a.ID, page, answers))
 		return
 	}
-	c, err := db.CompleteAttempt(ctx, a.ID, q, page, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+	c, err := db.CompleteAttempt(ctx, a.ID, q, page, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())}, tandem.HashToken(tandem.NewToken()))
 	require.NoError(tb, err)
 	require.True(tb, c.Done)
 }

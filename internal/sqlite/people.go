@@ -45,13 +45,13 @@ func (db *DB) DeleteAttempt(ctx context.Context, personID, attemptID int64) erro
 	return db.deleteOne(ctx, `DELETE FROM attempts WHERE id = ? AND person_id = ?`, []any{attemptID, personID}, nil)
 }
 
-// DeleteAttemptByToken deletes the completed attempt reached by the token
-// whose hash is given, with its answers and scores: holding a result's
-// link is enough to delete that one result. It returns ENOTFOUND when
-// there is none.
-func (db *DB) DeleteAttemptByToken(ctx context.Context, tokenHash []byte) error {
-	return db.deleteOne(ctx, `DELETE FROM attempts WHERE token_hash = ? AND status = ?`,
-		[]any{tokenHash, tandem.StatusCompleted}, nil)
+// DeleteResultByToken deletes the completed attempt whose result is
+// reached by the token whose hash is given (see FindResultByToken), with
+// its answers and scores: holding a result's link is enough to delete that
+// one result. It returns ENOTFOUND when there is none.
+func (db *DB) DeleteResultByToken(ctx context.Context, tokenHash []byte) error {
+	return db.deleteOne(ctx, `DELETE FROM attempts AS a WHERE `+resultByToken,
+		[]any{tokenHash, tokenHash}, nil)
 }
 
 // DeletePerson deletes a person and, in the same transaction, every attempt,

@@ -108,7 +108,7 @@ func (p *peopleDB) start(tb testing.TB, answers scoring.Answers) peopleAttempt {
 func (p *peopleDB) complete(tb testing.TB, a *peopleAttempt, p3 int, owner tandem.Owner) tandem.Completion {
 	tb.Helper()
 	q := p.quiz
-	c, err := p.CompleteAttempt(context.Background(), a.id, q, []string{"p3"}, scoring.Answers{"p3": p3}, owner)
+	c, err := p.CompleteAttempt(context.Background(), a.id, q, []string{"p3"}, scoring.Answers{"p3": p3}, owner, tandem.HashToken(tandem.NewToken()))
 	require.NoError(tb, err)
 	require.True(tb, c.Done)
 	a.answers = scoring.Answers{"p1": a.answers["p1"], "p2": a.answers["p2"], "p3": p3}
@@ -197,7 +197,7 @@ func TestCompleteAttempt_Owner(t *testing.T) {
 	t.Run("NoOwnerStoresNothing", func(t *testing.T) {
 		a := db.start(t, scoring.Answers{"p1": 2, "p2": 2})
 		q := db.quiz
-		c, err := db.CompleteAttempt(ctx, a.id, q, []string{"p3"}, scoring.Answers{"p3": 2}, tandem.Owner{})
+		c, err := db.CompleteAttempt(ctx, a.id, q, []string{"p3"}, scoring.Answers{"p3": 2}, tandem.Owner{}, tandem.HashToken(tandem.NewToken()))
 		require.Error(t, err)
 		assert.False(t, c.Done)
 		assert.Equal(t, 0, peopleCount(t, raw, `SELECT count(*) FROM scale_scores WHERE attempt_id = ?`, a.id))

@@ -189,7 +189,7 @@ func TestAttempt_Lifecycle(t *testing.T) {
 		narrower := *q
 		narrower.Scale.Max = 4
 		c, err := db.CompleteAttempt(ctx, a.ID, &narrower, []string{"i2", "i3"}, scoring.Answers{"i2": 5, "i3": 3},
-			tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+			tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())}, tandem.HashToken(tandem.NewToken()))
 		assert.Equal(t, tandem.ECONFLICT, tandem.ErrorCode(err))
 		assert.False(t, c.Done)
 		assert.Equal(t, 0, count(t, raw, `SELECT count(*) FROM people`), "no person for a failed completion")
@@ -200,7 +200,7 @@ func TestAttempt_Lifecycle(t *testing.T) {
 	})
 
 	t.Run("CompleteSavesThePageAndSaysWhatIsMissing", func(t *testing.T) {
-		c, err := db.CompleteAttempt(ctx, a.ID, q, []string{"i3"}, scoring.Answers{"i3": 3}, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+		c, err := db.CompleteAttempt(ctx, a.ID, q, []string{"i3"}, scoring.Answers{"i3": 3}, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())}, tandem.HashToken(tandem.NewToken()))
 		require.NoError(t, err)
 		assert.False(t, c.Done)
 		assert.Equal(t, []string{"i2"}, c.Missing, "i2 is required and missing")
@@ -217,7 +217,7 @@ func TestAttempt_Lifecycle(t *testing.T) {
 		require.NoError(t, db.SaveAnswers(ctx, a.ID, []string{"i1", "i2"}, scoring.Answers{"i1": 5, "i2": 2}))
 		owner := tandem.NewToken()
 		c, err := db.CompleteAttempt(ctx, a.ID, q, []string{"i3"}, scoring.Answers{"i3": 2},
-			tandem.Owner{NewTokenHash: tandem.HashToken(owner)})
+			tandem.Owner{NewTokenHash: tandem.HashToken(owner)}, tandem.HashToken(tandem.NewToken()))
 		require.NoError(t, err)
 		assert.True(t, c.Done)
 		assert.True(t, c.NewPerson)
@@ -244,7 +244,7 @@ func TestAttempt_Lifecycle(t *testing.T) {
 	})
 
 	t.Run("CompleteTwiceChangesNothing", func(t *testing.T) {
-		c, err := db.CompleteAttempt(ctx, a.ID, q, []string{"i3"}, scoring.Answers{"i3": 5}, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+		c, err := db.CompleteAttempt(ctx, a.ID, q, []string{"i3"}, scoring.Answers{"i3": 5}, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())}, tandem.HashToken(tandem.NewToken()))
 		require.NoError(t, err)
 		assert.False(t, c.Done)
 		assert.Equal(t, 1, count(t, raw, `SELECT count(*) FROM people`), "a repeated form makes no person")
@@ -274,7 +274,7 @@ func TestCompleteAttempt_Concurrent(t *testing.T) {
 	completed := 0
 	for range 10 {
 		wg.Go(func() {
-			c, err := db.CompleteAttempt(ctx, a.ID, q, []string{"i3"}, scoring.Answers{"i3": 4}, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+			c, err := db.CompleteAttempt(ctx, a.ID, q, []string{"i3"}, scoring.Answers{"i3": 4}, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())}, tandem.HashToken(tandem.NewToken()))
 			assert.NoError(t, err)
 			if c.Done {
 				mu.Lock()
@@ -302,7 +302,7 @@ func TestDeleteStaleAttempts(t *testing.T) {
 	finished, err := db.CreateAttempt(ctx, q, tandem.HashToken(tandem.NewToken()))
 	require.NoError(t, err)
 	require.NoError(t, db.SaveAnswers(ctx, finished.ID, []string{"i1", "i2"}, scoring.Answers{"i1": 3, "i2": 3}))
-	_, err = db.CompleteAttempt(ctx, finished.ID, q, nil, nil, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+	_, err = db.CompleteAttempt(ctx, finished.ID, q, nil, nil, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())}, tandem.HashToken(tandem.NewToken()))
 	require.NoError(t, err)
 
 	db.Now = func() time.Time { return clock.Add(8 * 24 * time.Hour) }
@@ -344,7 +344,7 @@ func TestAttempt_ScoresReadBackExactly(t *testing.T) {
 		token := tandem.HashToken(tandem.NewToken())
 		a, err := db.CreateAttempt(ctx, q, token)
 		require.NoError(t, err)
-		c, err := db.CompleteAttempt(ctx, a.ID, q, items, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())})
+		c, err := db.CompleteAttempt(ctx, a.ID, q, items, answers, tandem.Owner{NewTokenHash: tandem.HashToken(tandem.NewToken())}, tandem.HashToken(tandem.NewToken()))
 		require.NoError(t, err)
 		require.True(t, c.Done)
 		got, err := db.FindAttemptByToken(ctx, token)

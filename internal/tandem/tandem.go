@@ -85,6 +85,11 @@ type Attempt struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	CompletedAt time.Time // zero while in progress
+	// ResultTokenHash is the hash of the token its result is reached by,
+	// given at completion; nil while in progress, and for attempts
+	// completed before results had tokens of their own (their result is
+	// at the attempt's token).
+	ResultTokenHash []byte
 
 	Answers scoring.Answers
 	// Outcome is the scored result, stored unrounded; nil while the

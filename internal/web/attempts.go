@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/hmac"
 	"errors"
 	"net/http"
 	"strconv"
@@ -96,8 +97,7 @@ func (s *Server) handleAttemptResume(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	if at.Completed() {
-		http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
-		return nil
+		return s.toResult(w, r, token, at)
 	}
 	page := firstIncomplete(at.quiz, at.Answers)
 	if page == 0 {
@@ -119,16 +119,16 @@ func firstIncomplete(q *quiz.Quiz, answers scoring.Answers) int {
 }
 
 // loadPage finds the attempt and the page of the URL. A completed attempt
-// is sent to its result (ok is false then): its pages, and a form sent
-// again (double click, back button, retry), all lead there.
+// leads to its result only in the browser that finished it (ok is false
+// then): its pages, and a form sent again (double click, back button,
+// retry), all lead there; anywhere else they are not found.
 func (s *Server) loadPage(w http.ResponseWriter, r *http.Request) (token string, at attempt, n int, ok bool, err error) {
 	token, at, err = s.loadAttempt(r)
 	if err != nil {
 		return "", attempt{}, 0, false, err
 	}
 	if at.Completed() {
-		http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
-		return "", attempt{}, 0, false, nil
+		return "", attempt{}, 0, false, s.toResult(w, r, token, at)
 	}
 	n, err = strconv.Atoi(chi.URLParam(r, "page"))
 	if err != nil || n < 1 || n > len(at.quiz.Sections) || strconv.Itoa(n) != chi.URLParam(r, "page") {
@@ -188,10 +188,13 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, token string, at
 	// link only this response hands out.
 	newToken := tandem.NewToken()
 	owner := tandem.Owner{NewTokenHash: tandem.HashToken(newToken)}
-	if c, err := r.Cookie(personCookie); err == nil && tandem.ValidToken(c.Value) {
-		owner.TokenHash = tandem.HashToken(c.Value)
+	if me, ok := s.personToken(r); ok {
+		owner.TokenHash = tandem.HashToken(me)
 	}
-	c, err := s.store.CompleteAttempt(r.Context(), at.ID, at.quiz, itemIDs(sec), answers, owner)
+	// The result gets a token of its own: whoever holds the attempt's
+	// link (someone who started it and passed it on) cannot open it.
+	resultToken := tandem.NewToken()
+	c, err := s.store.CompleteAttempt(r.Context(), at.ID, at.quiz, itemIDs(sec), answers, owner, tandem.HashToken(resultToken))
 	if isCode(err, tandem.ECONFLICT) {
 		return errQuizChanged(at.QuizID) // only a quiz file edited in place gets here
 	}
@@ -201,13 +204,36 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, token string, at
 	if len(c.Missing) > 0 {
 		return s.showMissing(w, r, token, at, c)
 	}
-	if c.Done {
-		s.clearDraftCookie(w, r, at.QuizID)
-		if c.NewPerson {
-			s.setPersonCookie(w, r, newToken)
-		}
+	if !c.Done { // completed before: a form sent twice
+		return s.toResult(w, r, token, at)
 	}
-	http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
+	s.clearDraftCookie(w, r, at.QuizID)
+	s.setDoneCookie(w, r, at.QuizID, resultToken)
+	if c.NewPerson {
+		s.setPersonCookie(w, r, newToken, false)
+	}
+	http.Redirect(w, r, resultURL(resultToken), http.StatusSeeOther)
+	return nil
+}
+
+// toResult answers a request for a completed attempt's pages: the browser
+// that finished it is sent to its result, as a form sent twice must be;
+// any other browser learns nothing, not even that it was finished.
+// Attempts completed before results had tokens of their own have their
+// result at the attempt's token.
+func (s *Server) toResult(w http.ResponseWriter, r *http.Request, token string, at attempt) error {
+	if at.ResultTokenHash == nil {
+		http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
+		return nil
+	}
+	c, err := r.Cookie(doneCookie(at.QuizID))
+	if err != nil || !tandem.ValidToken(c.Value) || !hmac.Equal(tandem.HashToken(c.Value), at.ResultTokenHash) {
+		// A completed attempt of this browser may have been fetched
+		// again: it has already been completed, or the attempt was
+		// loaded and then completed in another tab.
+		return errNotFound
+	}
+	http.Redirect(w, r, resultURL(c.Value), http.StatusSeeOther)
 	return nil
 }
 
@@ -224,10 +250,11 @@ func (s *Server) showMissing(w http.ResponseWriter, r *http.Request, token strin
 }
 
 // savedElsewhere handles a write that lost a race with another tab: when
-// the attempt was completed in the meantime, the result is ready.
+// the attempt was completed in the meantime, its address leads on (to the
+// result, in the browser that finished it).
 func savedElsewhere(w http.ResponseWriter, r *http.Request, token string, err error) error {
 	if isCode(err, tandem.ECONFLICT) {
-		http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
+		http.Redirect(w, r, attemptURL(token), http.StatusSeeOther)
 		return nil
 	}
 	return err

@@ -153,7 +153,7 @@ func renderContext(tb testing.TB) context.Context {
 	tb.Helper()
 	messages, err := views.LoadMessages(locales.FS, "en.yaml")
 	require.NoError(tb, err)
-	return views.WithPage(context.Background(), messages.Match("en"), nil)
+	return views.WithPage(context.Background(), views.PageSettings{Language: messages.Match("en")})
 }
 
 // BenchmarkRender renders each page's templ component straight into

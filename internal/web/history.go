@@ -10,12 +10,12 @@ import (
 	"github.com/tandem-app/tandem/web/views"
 )
 
-// handleHistory shows a person's private page. Opening it also makes this
-// browser remember it, so a link opened on a new device adopts the history
-// there. The browser is asked first when it remembers another person's
-// page (someone helping a friend, a shared computer), or when the link was
-// followed from another site: someone could send their own link so that
-// the reader's later results land in their history.
+// handleHistory shows a person's private page to whoever holds its link.
+// Reading it ties nothing: this browser keeps the page only when asked
+// to, by a POST from the page (handleAdopt), after the page says whose
+// history this is and what keeping it does. Someone could send their own
+// link so that the reader's later results land in their history; a page
+// opened, from a link or pasted, cannot make that happen.
 func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	token, p, scored, err := s.personHistory(r)
 	if err != nil {
@@ -26,6 +26,7 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	h := views.History{
 		URL:        s.absoluteURL(r, base),
 		Deleted:    r.URL.Query().Get("deleted") == "1",
+		Remembered: r.URL.Query().Get("remembered") == "1",
 		ExportJSON: base + "/export.json",
 		ExportCSV:  base + "/export.csv",
 		DeleteURL:  base + "/delete",
@@ -36,20 +37,24 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 			Date: formatDate(ctx, a.CompletedAt), QuizTitle: a.quiz.Title, Version: a.QuizVersion,
 			ResultTitle: a.result.Title, URL: personAttemptURL(token, a.ID),
 			Flagged: len(scoring.Validity(a.quiz, a.Answers, a.Took())) > 0,
+			Support: len(scoring.RaisedSupport(a.quiz, a.Answers)) > 0,
 		})
 	}
 	h.Quizzes = trends(ctx, base, false, scored)
 	if h.Sharing, err = s.sharing(r, token, p); err != nil {
 		return err
 	}
-	_, remembered, ok := s.personFromCookie(r)
+	held, holds := s.personToken(r)
 	switch {
-	case ok && remembered.ID == p.ID, !ok && ownNavigation(r):
-		s.setPersonCookie(w, r, token)
+	case holds && held == token && rememberedHere(r):
+		s.setPersonCookie(w, r, token, true) // a remembered page lives on while it is used
+		h.Kept = views.KeptRemembered
+	case holds && held == token:
+		h.Kept, h.RememberURL = views.KeptForVisit, base+"/remember"
 	default:
-		h.AdoptURL, h.AdoptOther = base+"/adopt", ok
-		// Not this browser's page yet: nothing is taken for its therapists
-		// from here until it is.
+		h.AdoptURL, h.AdoptOther = base+"/adopt", holds
+		// Not this browser's page: nothing is taken for its therapists
+		// from here unless it is.
 		if h.Sharing != nil {
 			for i := range h.Sharing.Shares {
 				h.Sharing.Shares[i].RetakeURL = ""
@@ -86,18 +91,6 @@ func (s *Server) sharing(r *http.Request, token string, p *tandem.Person) (*view
 		v.Shares = append(v.Shares, row)
 	}
 	return v, nil
-}
-
-// ownNavigation reports whether the person opened the page themselves
-// (typed, bookmarked) or from one of our pages, rather than by following a
-// link on another site. Browsers say so in Sec-Fetch-Site; without the
-// header (older browsers, scripts) the request is taken as the person's.
-func ownNavigation(r *http.Request) bool {
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "", "none", "same-origin":
-		return true
-	}
-	return false
 }
 
 // trends groups attempts (newest first) by quiz, most recently taken quiz

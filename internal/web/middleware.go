@@ -124,7 +124,9 @@ func newGzip() func(http.Handler) http.HandlerFunc {
 // files' URLs.
 func (s *Server) pageContext(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := views.WithPage(r.Context(), s.language(r), s.assets.urls)
+		_, holds := s.personToken(r)
+		ctx := views.WithPage(r.Context(), views.PageSettings{Language: s.language(r), Assets: s.assets.urls,
+			ExitURL: s.exitURL, HoldsPerson: holds})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -174,6 +176,17 @@ var (
 	textPlain = []string{"text/plain; charset=utf-8"}
 	hsts      = []string{"max-age=63072000; includeSubDomains"}
 )
+
+// noindex tells search engines never to list or follow a page: every page
+// behind a private link or a login.
+func noindex(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["X-Robots-Tag"] = noindexValue
+		next.ServeHTTP(w, r)
+	})
+}
+
+var noindexValue = []string{"noindex, nofollow"}
 
 type headKey struct{}
 

@@ -8,39 +8,77 @@ import (
 	"github.com/tandem-app/tandem/internal/tandem"
 )
 
-// personCookie remembers, in one browser, whose history it holds. It lives
-// as long as browsers allow (400 days), renewed on every visit to the
-// personal page; "forget this device" removes it.
+// A browser holds a person (whose history its results join) in one of two
+// cookies. By default for this visit only (visitCookie, gone when the
+// browser closes): on a shared or watched device the next person finds
+// nothing. Remembered (personCookie, as long as browsers allow, 400 days,
+// renewed on each visit to the personal page) only when the person asks
+// for it on that device. "Forget this device" removes both.
 const (
+	visitCookie     = "tandem_visit"
 	personCookie    = "tandem_me"
 	personCookieAge = 400 * 24 * 60 * 60
 )
 
-func (s *Server) setPersonCookie(w http.ResponseWriter, r *http.Request, token string) {
+// setPersonCookie makes this browser hold the person of token: for this
+// visit, or remembered.
+func (s *Server) setPersonCookie(w http.ResponseWriter, r *http.Request, token string, remember bool) {
+	keep, drop := visitCookie, personCookie
+	maxAge := 0 // until the browser closes
+	if remember {
+		keep, drop, maxAge = personCookie, visitCookie, personCookieAge
+	}
 	http.SetCookie(w, &http.Cookie{
-		Name: personCookie, Value: token, Path: "/",
-		MaxAge: personCookieAge, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+		Name: keep, Value: token, Path: "/",
+		MaxAge: maxAge, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
 	})
+	if _, err := r.Cookie(drop); err == nil {
+		s.clearCookie(w, r, drop)
+	}
 }
 
-func (s *Server) clearPersonCookie(w http.ResponseWriter, r *http.Request) {
+// clearPersonCookies makes this browser forget its person.
+func (s *Server) clearPersonCookies(w http.ResponseWriter, r *http.Request) {
+	s.clearCookie(w, r, personCookie)
+	s.clearCookie(w, r, visitCookie)
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	http.SetCookie(w, &http.Cookie{
-		Name: personCookie, Value: "", Path: "/",
+		Name: name, Value: "", Path: "/",
 		MaxAge: -1, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
-// personFromCookie returns the person this browser remembers, if any.
-func (s *Server) personFromCookie(r *http.Request) (string, *tandem.Person, bool) {
+// personToken returns the personal token this browser holds, remembered
+// or for this visit, without looking it up.
+func (s *Server) personToken(r *http.Request) (string, bool) {
+	for _, name := range []string{personCookie, visitCookie} {
+		if c, err := r.Cookie(name); err == nil && tandem.ValidToken(c.Value) {
+			return c.Value, true
+		}
+	}
+	return "", false
+}
+
+// rememberedHere reports whether this browser remembers its person beyond
+// this visit.
+func rememberedHere(r *http.Request) bool {
 	c, err := r.Cookie(personCookie)
-	if err != nil || !tandem.ValidToken(c.Value) {
+	return err == nil && tandem.ValidToken(c.Value)
+}
+
+// personFromCookie returns the person this browser holds, if any.
+func (s *Server) personFromCookie(r *http.Request) (string, *tandem.Person, bool) {
+	token, ok := s.personToken(r)
+	if !ok {
 		return "", nil, false
 	}
-	p, err := s.store.FindPersonByToken(r.Context(), tandem.HashToken(c.Value))
+	p, err := s.store.FindPersonByToken(r.Context(), tandem.HashToken(token))
 	if err != nil {
 		return "", nil, false
 	}
-	return c.Value, p, true
+	return token, p, true
 }
 
 // loadPerson returns the person whose personal link the URL holds.
@@ -82,28 +120,48 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 	return &tandem.Error{Code: tandem.ENOTFOUND, Title: "me.none.title", Message: "me.none.message"}
 }
 
-// handleAdopt makes this browser remember this personal page instead of
-// the one it remembered.
+// handleAdopt makes this browser hold this personal page, for this visit,
+// instead of the one it held: what the person takes here from now on joins
+// it. Only ever a POST, from the page that said whose history it is and
+// what joining does: a link followed (or pasted) ties nothing to anyone.
 func (s *Server) handleAdopt(w http.ResponseWriter, r *http.Request) error {
 	token, _, err := s.loadPerson(r)
 	if err != nil {
 		return err
 	}
-	s.setPersonCookie(w, r, token)
+	s.setPersonCookie(w, r, token, false)
 	http.Redirect(w, r, personURL(token), http.StatusSeeOther)
 	return nil
 }
 
-// handleForget makes this browser forget the personal page; the history
-// stays, reachable by the link.
-func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) error {
-	if _, _, err := s.loadPerson(r); err != nil {
+// handleRemember makes this browser remember, beyond this visit, the
+// personal page it holds; only the browser that holds it may ask.
+func (s *Server) handleRemember(w http.ResponseWriter, r *http.Request) error {
+	token, _, err := s.loadPerson(r)
+	if err != nil {
 		return err
 	}
+	if held, ok := s.personToken(r); !ok || held != token {
+		http.Redirect(w, r, personURL(token), http.StatusSeeOther)
+		return nil
+	}
+	s.setPersonCookie(w, r, token, true)
+	http.Redirect(w, r, personURL(token)+"?remembered=1", http.StatusSeeOther)
+	return nil
+}
+
+// handleForget makes this browser forget the person it holds and their
+// unfinished answers, from any page; the history stays, reachable by its
+// link.
+func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return formError(err)
+	}
 	// On a shared computer the next person must not resume this one's
-	// unfinished answers either.
+	// unfinished answers either, nor repeat a finished one's last page.
 	s.clearDraftCookies(w, r)
-	s.clearPersonCookie(w, r)
+	s.clearDoneCookies(w, r)
+	s.clearPersonCookies(w, r)
 	http.Redirect(w, r, homePath+"?forgotten=1", http.StatusSeeOther)
 	return nil
 }
@@ -137,7 +195,8 @@ func (s *Server) handleDeleteAll(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.clearDraftCookies(w, r)
-	s.clearPersonCookie(w, r)
+	s.clearDoneCookies(w, r)
+	s.clearPersonCookies(w, r)
 	http.Redirect(w, r, deletedPath, http.StatusSeeOther)
 	return nil
 }

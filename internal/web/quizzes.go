@@ -15,7 +15,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 	for _, q := range s.quizzes.List() {
 		h.Quizzes = append(h.Quizzes, s.quizCard(r, q))
 	}
-	if token, _, ok := s.personFromCookie(r); ok {
+	// The cookie alone: the home page is the most public one, and says
+	// no more than that this browser holds a page.
+	if token, ok := s.personToken(r); ok {
 		h.MeURL = personURL(token)
 	}
 	s.render(w, r, http.StatusOK, views.Home(h))
@@ -130,8 +132,25 @@ func (s *Server) clearDraftCookies(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) clearDraftCookie(w http.ResponseWriter, r *http.Request, quizID string) {
+	s.clearCookie(w, r, draftCookie(quizID))
+}
+
+// doneCookie names the cookie that holds, until the browser closes, the
+// result token of the attempt at a quiz this browser just finished: it
+// alone lets the attempt's last page, sent again, lead to the result.
+func doneCookie(quizID string) string { return "tandem_done_" + quizID }
+
+func (s *Server) setDoneCookie(w http.ResponseWriter, r *http.Request, quizID, resultToken string) {
 	http.SetCookie(w, &http.Cookie{
-		Name: draftCookie(quizID), Value: "", Path: "/",
-		MaxAge: -1, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+		Name: doneCookie(quizID), Value: resultToken, Path: "/",
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
 	})
+}
+
+func (s *Server) clearDoneCookies(w http.ResponseWriter, r *http.Request) {
+	for _, q := range s.quizzes.List() {
+		if _, err := r.Cookie(doneCookie(q.ID)); err == nil {
+			s.clearCookie(w, r, doneCookie(q.ID))
+		}
+	}
 }

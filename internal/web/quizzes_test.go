@@ -244,9 +244,9 @@ type racingStore struct {
 }
 
 func (s racingStore) CompleteAttempt(ctx context.Context, id int64, q *quiz.Quiz, page []string, answers scoring.Answers,
-	owner tandem.Owner) (tandem.Completion, error) {
+	owner tandem.Owner, resultTokenHash []byte) (tandem.Completion, error) {
 	s.before()
-	return s.DB.CompleteAttempt(ctx, id, q, page, answers, owner)
+	return s.DB.CompleteAttempt(ctx, id, q, page, answers, owner, resultTokenHash)
 }
 
 // TestFinish_AnswerRemovedByAnotherTab: between the last page's checks and

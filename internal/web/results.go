@@ -13,23 +13,24 @@ import (
 	"github.com/tandem-app/tandem/web/views"
 )
 
-// loadResult finds the completed attempt named by the URL's token. An
-// unfinished one is sent back to its pages (ok is false then).
-func (s *Server) loadResult(w http.ResponseWriter, r *http.Request) (token string, at attempt, ok bool, err error) {
-	token, at, err = s.loadAttempt(r)
+// loadResult finds the completed attempt whose result the URL's token
+// opens, with its quiz.
+func (s *Server) loadResult(r *http.Request) (string, attempt, error) {
+	token, err := urlToken(r, "token")
 	if err != nil {
-		return "", attempt{}, false, err
+		return "", attempt{}, err
 	}
-	if !at.Completed() {
-		http.Redirect(w, r, attemptURL(token), http.StatusSeeOther)
-		return "", attempt{}, false, nil
+	a, err := s.store.FindResultByToken(r.Context(), tandem.HashToken(token))
+	if err != nil {
+		return "", attempt{}, err
 	}
-	return token, at, true, nil
+	at, err := s.withQuiz(a)
+	return token, at, err
 }
 
 func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error {
-	token, at, ok, err := s.loadResult(w, r)
-	if !ok {
+	token, at, err := s.loadResult(r)
+	if err != nil {
 		return err
 	}
 	v := s.resultView(r, at)
@@ -42,14 +43,17 @@ func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error 
 	// result link passed on must not open the whole history.
 	if me, p, ok := s.personFromCookie(r); ok && p.ID == at.PersonID {
 		v.Personal = &views.PersonalLink{URL: s.absoluteURL(r, personURL(me)), PageURL: personURL(me)}
+		if !rememberedHere(r) {
+			v.Personal.RememberURL = personURL(me) + "/remember"
+		}
 	}
 	s.render(w, r, http.StatusOK, views.ResultView(v))
 	return nil
 }
 
 func (s *Server) handleResultDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
-	token, at, ok, err := s.loadResult(w, r)
-	if !ok {
+	token, at, err := s.loadResult(r)
+	if err != nil {
 		return err
 	}
 	s.confirmDeleteAttempt(w, r, at.Attempt, resultURL(token)+"/delete", resultURL(token))
@@ -61,7 +65,7 @@ func (s *Server) handleResultDelete(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteAttemptByToken(r.Context(), tandem.HashToken(token)); err != nil {
+	if err := s.store.DeleteResultByToken(r.Context(), tandem.HashToken(token)); err != nil {
 		return err
 	}
 	http.Redirect(w, r, deletedPath+"?one=1", http.StatusSeeOther)
@@ -152,8 +156,8 @@ type scaleJSON struct {
 }
 
 func (s *Server) handleResultJSON(w http.ResponseWriter, r *http.Request) error {
-	_, at, ok, err := s.loadResult(w, r)
-	if !ok {
+	_, at, err := s.loadResult(r)
+	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, resultDoc(at))

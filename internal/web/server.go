@@ -32,10 +32,11 @@ type (
 		CreateAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte) (*tandem.Attempt, error)
 		CreateSharedAttempt(ctx context.Context, q *quiz.Quiz, tokenHash []byte, shareID int64) (*tandem.Attempt, error)
 		FindAttemptByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error)
+		FindResultByToken(ctx context.Context, tokenHash []byte) (*tandem.Attempt, error)
 		SaveAnswers(ctx context.Context, attemptID int64, pageItems []string, answers scoring.Answers) error
 		CompleteAttempt(ctx context.Context, attemptID int64, q *quiz.Quiz, pageItems []string,
-			answers scoring.Answers, owner tandem.Owner) (tandem.Completion, error)
-		DeleteAttemptByToken(ctx context.Context, tokenHash []byte) error
+			answers scoring.Answers, owner tandem.Owner, resultTokenHash []byte) (tandem.Completion, error)
+		DeleteResultByToken(ctx context.Context, tokenHash []byte) error
 	}
 
 	// PersonStore keeps people's histories.
@@ -123,6 +124,9 @@ type Config struct {
 	LoginLimits LoginLimits
 	// Now is the clock, time.Now when nil; tests share it with the store.
 	Now func() time.Time
+	// ExitURL is the neutral site "leave quickly" opens; empty for
+	// views.DefaultExitURL.
+	ExitURL string
 	// LinkKey is the secret from which share links' tokens are derived,
 	// so that a therapist can copy a link again; the database keeps only
 	// their hashes. Without one, a random key serves until the process
@@ -146,6 +150,7 @@ type Server struct {
 	trustedProxies []string
 	now            func() time.Time
 	linkKey        []byte
+	exitURL        string
 	secureCookies  bool
 	sessions       *scs.SessionManager
 	hasher         *password.Hasher
@@ -184,6 +189,7 @@ func New(cfg Config) (*Server, error) {
 		trustedProxies: cfg.TrustedProxies,
 		now:            cfg.Now,
 		linkKey:        cfg.LinkKey,
+		exitURL:        cfg.ExitURL,
 		secureCookies:  cfg.SecureCookies,
 		hasher:         password.NewHasher(maxHashes),
 	}

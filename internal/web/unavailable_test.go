@@ -53,11 +53,11 @@ func (s fullStore) SaveAnswers(ctx context.Context, id int64, page []string, ans
 }
 
 func (s fullStore) CompleteAttempt(ctx context.Context, id int64, q *quiz.Quiz, page []string, answers scoring.Answers,
-	owner tandem.Owner) (tandem.Completion, error) {
+	owner tandem.Owner, resultTokenHash []byte) (tandem.Completion, error) {
 	if s.full.Load() {
 		return tandem.Completion{}, errDiskFull()
 	}
-	return s.DB.CompleteAttempt(ctx, id, q, page, answers, owner)
+	return s.DB.CompleteAttempt(ctx, id, q, page, answers, owner, resultTokenHash)
 }
 
 // TestUnavailable: when storage cannot take writes, starting, saving and

@@ -29,7 +29,7 @@ func TestZones_Shipped(t *testing.T) {
 	require.NoError(t, err)
 	messages, err := views.LoadMessages(locales.FS, "en.yaml")
 	require.NoError(t, err)
-	ctx := views.WithPage(context.Background(), messages.Match("en"), nil)
+	ctx := views.WithPage(context.Background(), views.PageSettings{Language: messages.Match("en")})
 	for _, q := range qs {
 		t.Run(q.ID, func(t *testing.T) {
 			require.NotNil(t, q.Spectrum)

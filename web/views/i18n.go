@@ -236,15 +236,42 @@ func (l *Language) find(id string) *message {
 type pageKey struct{}
 
 type page struct {
-	lang   *Language
-	assets map[string]string
+	lang    *Language
+	assets  map[string]string
+	exitURL string
+	holds   bool
 }
 
-// WithPage returns a context whose pages speak lang and find static files
-// through assets (name -> URL under its content hash).
-func WithPage(ctx context.Context, lang *Language, assets map[string]string) context.Context {
-	return context.WithValue(ctx, pageKey{}, &page{lang: lang, assets: assets})
+// PageSettings is what every page of a request needs besides its own view
+// model.
+type PageSettings struct {
+	Language *Language
+	Assets   map[string]string // static file name -> URL under its content hash
+	ExitURL  string            // where "leave quickly" goes
+	// HoldsPerson: the browser holds a person's page (for this visit or
+	// remembered), so every page offers to forget it.
+	HoldsPerson bool
 }
+
+// WithPage returns a context whose pages use the settings.
+func WithPage(ctx context.Context, ps PageSettings) context.Context {
+	return context.WithValue(ctx, pageKey{}, &page{lang: ps.Language, assets: ps.Assets, exitURL: ps.ExitURL, holds: ps.HoldsPerson})
+}
+
+// ExitURL is where the page's "leave quickly" link goes.
+func ExitURL(ctx context.Context) string {
+	if u := pageOf(ctx).exitURL; u != "" {
+		return u
+	}
+	return DefaultExitURL
+}
+
+// DefaultExitURL is a neutral site that "leave quickly" opens when the
+// server is not told another.
+const DefaultExitURL = "https://www.wikipedia.org/"
+
+// HoldsPerson reports whether the browser holds a person's page.
+func HoldsPerson(ctx context.Context) bool { return pageOf(ctx).holds }
 
 func pageOf(ctx context.Context) *page {
 	p, _ := ctx.Value(pageKey{}).(*page)

@@ -32,7 +32,7 @@ count:
   one: "{{.Count}} statement"
   other: "{{.Count}} statements"
 `})
-	ctx := WithPage(context.Background(), m.Match("en"), nil)
+	ctx := WithPage(context.Background(), PageSettings{Language: m.Match("en")})
 	tests := []struct {
 		name, got, want string
 	}{
@@ -60,7 +60,7 @@ func TestMessages_PluralRules(t *testing.T) {
 		"en.yaml": "count:\n  one: \"{{.Count}} page\"\n  other: \"{{.Count}} pages\"\n",
 		"pl.yaml": "count:\n  one: \"{{.Count}} strona\"\n  few: \"{{.Count}} strony\"\n  many: \"{{.Count}} stron\"\n  other: \"{{.Count}} strony*\"\n",
 	})
-	ctx := WithPage(context.Background(), m.Match("pl"), nil)
+	ctx := WithPage(context.Background(), PageSettings{Language: m.Match("pl")})
 	assert.Equal(t, "1 strona", N(ctx, "count", 1))
 	assert.Equal(t, "3 strony", N(ctx, "count", 3))
 	assert.Equal(t, "5 stron", N(ctx, "count", 5))
@@ -84,7 +84,7 @@ func TestMessages_Match(t *testing.T) {
 		t.Run(tt.header, func(t *testing.T) { assert.Equal(t, tt.want, m.Match(tt.header).Tag) })
 	}
 	// A message a language lacks comes from the first one.
-	ctx := WithPage(context.Background(), m.Match("de"), nil)
+	ctx := WithPage(context.Background(), PageSettings{Language: m.Match("de")})
 	assert.Equal(t, "English only", T(ctx, "only.en"))
 }
 

@@ -11,6 +11,9 @@ type Page struct {
 	Title string // the page's own title; " · Tandem" is added
 	// JSONTwin, when set, is linked as the page's machine-readable form.
 	JSONTwin string
+	// Description, for the public pages, tells search engines what the
+	// page is; private pages have none (and are not indexed).
+	Description string
 }
 
 // HomePage is the start page.

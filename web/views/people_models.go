@@ -6,17 +6,30 @@ type History struct {
 	Attempts []HistoryRow
 	Quizzes  []QuizTrend
 	Deleted  bool // an attempt was just deleted
-	// AdoptURL is set when this browser remembers another person's page:
-	// it is where the form that switches to this one posts.
-	AdoptURL string
-	// AdoptOther: this browser remembers someone else's page (otherwise
-	// it remembers none, and the link came from another site).
+	// Kept says how this browser holds this page: not at all (then
+	// AdoptURL is where the form that keeps it posts), for this visit
+	// (then RememberURL offers to remember it), or remembered.
+	Kept        Kept
+	AdoptURL    string
+	RememberURL string
+	// AdoptOther: this browser holds someone else's page.
 	AdoptOther bool
+	// Remembered: this browser has just been asked to remember the page.
+	Remembered bool
 	// Where the page's forms and downloads go.
 	ExportJSON, ExportCSV, DeleteURL, ForgetURL string
 	// Sharing is what the person shares with therapists; nil when nothing.
 	Sharing *Sharing
 }
+
+// Kept is how a browser holds a personal page.
+type Kept int
+
+const (
+	KeptNot        Kept = iota // someone's page, opened from its link
+	KeptForVisit               // this browser's, until it closes
+	KeptRemembered             // this browser's, remembered
+)
 
 // HistoryRow is one attempt in the list, newest first.
 type HistoryRow struct {
@@ -27,6 +40,7 @@ type HistoryRow struct {
 	URL         string
 	DeleteURL   string
 	Flagged     bool // read with care
+	Support     bool // a support flag was raised: its result shows where to find help
 }
 
 // QuizTrend is how one quiz's scores moved over a person's attempts.
@@ -77,6 +91,9 @@ type TrendPoint struct {
 type PersonalLink struct {
 	URL     string // absolute
 	PageURL string // relative, to open it
+	// RememberURL is where the form that makes this browser remember the
+	// page posts; empty when it already does.
+	RememberURL string
 }
 
 // Confirm asks before something that cannot be undone.
