@@ -77,11 +77,6 @@ var shippedSafety = sync.OnceValue(func() map[string]bool {
 // about them.
 func isSafetyItem(id string) bool { return shippedSafety()[id] }
 
-// scoredOnly answers v to every item but the safety ones, for answerAll.
-func scoredOnly(v int) func(string) (int, bool) {
-	return func(id string) (int, bool) { return v, !isSafetyItem(id) }
-}
-
 // fixture loads a quiz file from the repository's testdata/quizzes.
 func fixture(tb testing.TB, name string) *quiz.Quiz {
 	tb.Helper()
