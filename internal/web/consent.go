@@ -98,8 +98,8 @@ func (s *Server) handleShareConsent(w http.ResponseWriter, r *http.Request) erro
 	ctx := r.Context()
 	newToken := tandem.NewToken()
 	owner := tandem.Owner{NewTokenHash: tandem.HashToken(newToken)}
-	if c, err := r.Cookie(personCookie); err == nil && tandem.ValidToken(c.Value) {
-		owner.TokenHash = tandem.HashToken(c.Value)
+	if me, ok := s.personToken(r); ok {
+		owner.TokenHash = tandem.HashToken(me)
 	}
 	c, err := s.store.ConsentToShare(ctx, l.ID, owner, consentWording)
 	if isCode(err, tandem.ECONFLICT) {
@@ -109,7 +109,7 @@ func (s *Server) handleShareConsent(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if c.NewPerson {
-		s.setPersonCookie(w, r, newToken)
+		s.setPersonCookie(w, r, newToken, false)
 	}
 	q, _ := s.quizzes.Current(l.QuizID)
 	return s.startAttempt(w, r, q, c.ShareID)
