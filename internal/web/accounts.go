@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tandem-app/tandem/internal/password"
@@ -62,9 +63,22 @@ const (
 	maxLabel = 60
 )
 
+// hidesItself reports whether s holds a character that is not text to
+// read: a control character (Unicode Cc: C0, DEL, C1), a format character
+// (Cf: the bidirectional controls such as U+202E, direction marks, zero-
+// width characters, the byte order mark, tag characters) or a line or
+// paragraph separator (Zl, Zp). Any of them can make a name or a label
+// read as something else than it is, in a page or a spreadsheet, so no
+// text people type may hold one.
+func hidesItself(s string) bool { return strings.IndexFunc(s, hiddenRune) >= 0 }
+
+// hiddenRune reports whether r is one of the characters hidesItself
+// looks for.
+func hiddenRune(r rune) bool { return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) }
+
 // validEmail accepts one plain address, as typed: "a@b.example".
 func validEmail(s string) bool {
-	if len(s) > maxEmail || strings.ContainsAny(s, " <>\"") {
+	if len(s) > maxEmail || strings.ContainsAny(s, " <>\"") || hidesItself(s) {
 		return false
 	}
 	a, err := mail.ParseAddress(s)
@@ -106,7 +120,10 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) error {
 	if !validEmail(f.email) {
 		v.Problems["email"] = views.T(ctx, "account.problem.email")
 	}
-	if f.name == "" || utf8.RuneCountInString(f.name) > maxName {
+	switch {
+	case hidesItself(f.name):
+		v.Problems["name"] = views.T(ctx, "account.problem.hidden")
+	case f.name == "" || utf8.RuneCountInString(f.name) > maxName:
 		v.Problems["name"] = views.T(ctx, "account.problem.name", "Max", maxName)
 	}
 	if p := passwordProblem(ctx, f.password); p != "" {

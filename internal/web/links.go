@@ -95,7 +95,10 @@ func (s *Server) handleLinkCreate(w http.ResponseWriter, r *http.Request) error 
 	if !ok {
 		v.Problems["quiz"] = views.T(ctx, "links.problem.quiz")
 	}
-	if f.label == "" || utf8.RuneCountInString(f.label) > maxLabel {
+	switch {
+	case hidesItself(f.label):
+		v.Problems["label"] = views.T(ctx, "links.problem.hidden")
+	case f.label == "" || utf8.RuneCountInString(f.label) > maxLabel:
 		v.Problems["label"] = views.T(ctx, "links.problem.label", "Max", maxLabel)
 	}
 	days, err := parseID(f.expires)

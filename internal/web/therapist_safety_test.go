@@ -1,0 +1,226 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/tandem"
+)
+
+// Therapists and clients who may be afraid of a partner: names and labels
+// that cannot disguise themselves, support flags that reach the therapist
+// as a title and never as answers, and HEAD requests that are looks.
+
+// carefulQuiz has one support flag, raised by an item that keys nothing
+// (sa1) on a page of its own. A scale's name is what a spreadsheet takes
+// for a formula.
+const carefulQuiz = `id: careful
+version: 1
+title: Careful
+language: en
+scale: {min: 1, max: 5, labels: [Never, Rarely, Sometimes, Often, Always]}
+scales:
+  - {id: hold, name: Holding on}
+  - {id: away, name: "=1+2"}
+sections:
+  - id: one
+    title: One
+    items:
+      - {id: h1, text: I hold on., keys: {hold: 1}}
+      - {id: a1, text: I keep away., keys: {away: 1}}
+  - id: safety
+    title: Safety
+    items:
+      - {id: sa1, text: I am afraid at home., optional: true}
+results:
+  - {id: rest, title: The rest, summary: Rest.}
+support:
+  - id: safety
+    title: Your safety comes first
+    message: You deserve to be safe.
+    resources:
+      - {name: Anywhere line, url: "https://example.org/world", region: international}
+    items: [sa1]
+    min: 4
+`
+
+// plainQuiz is carefulQuiz without support flags, and without the item
+// that raised it.
+const plainQuiz = `id: plain
+version: 1
+title: Plain
+language: en
+scale: {min: 1, max: 5, labels: [Never, Rarely, Sometimes, Often, Always]}
+scales:
+  - {id: hold, name: Holding on}
+sections:
+  - id: one
+    title: One
+    items:
+      - {id: h1, text: I hold on., keys: {hold: 1}}
+results:
+  - {id: rest, title: The rest, summary: Rest.}
+`
+
+const (
+	rlo = "\u202e" // RIGHT-TO-LEFT OVERRIDE
+	fsi = "\u2068" // FIRST STRONG ISOLATE
+	pdi = "\u2069" // POP DIRECTIONAL ISOLATE
+)
+
+// Answers to carefulQuiz that raise its support flag, and that do not.
+var (
+	raises = map[string]int{"h1": 4, "a1": 2, "sa1": 5}
+	calm   = map[string]int{"h1": 4, "a1": 2}
+)
+
+func newCarefulEnv(tb testing.TB) *env {
+	tb.Helper()
+	var qs []*quiz.Quiz
+	for name, src := range map[string]string{"careful.yaml": carefulQuiz, "plain.yaml": plainQuiz} {
+		q, err := quiz.Parse(name, []byte(src))
+		require.NoError(tb, err)
+		qs = append(qs, q)
+	}
+	return newEnv(tb, qs...)
+}
+
+// linkTo makes a link to quiz id and returns its token and id.
+func (b *thBrowser) linkTo(quizID, label string, answers bool) (string, int64) {
+	t := b.e.t
+	t.Helper()
+	form := url.Values{"quiz": {quizID}, "label": {label}, "expires": {"30"}}
+	if answers {
+		form.Set("answers", "yes")
+	}
+	r := b.post("/therapist/links", form)
+	require.Equal(t, http.StatusCreated, r.status, r.body)
+	abs := attr(find(t, r.doc, byTestID("share-url")), "value")
+	token := strings.TrimPrefix(abs, b.e.srv.URL+"/share/")
+	require.True(t, tandem.ValidToken(token), abs)
+	var id int64
+	require.NoError(t, b.e.raw().QueryRow(`SELECT id FROM share_links WHERE token_hash = ?`, tandem.HashToken(token)).Scan(&id))
+	return token, id
+}
+
+// takeCareful agrees through a link and completes its quiz with plan.
+// (Where the last page leads is not this file's concern.)
+func (b *thBrowser) takeCareful(token string, plan map[string]int) {
+	t := b.e.t
+	t.Helper()
+	path := "/attempts/" + b.consent(token) + "/1"
+	for range 10 {
+		page := b.get(path)
+		require.Equal(t, http.StatusOK, page.status, path)
+		r := b.post(path, pageForm(t, page, "next", plan))
+		require.Equal(t, http.StatusSeeOther, r.status, "page %s: %s", path, r.body)
+		if strings.HasPrefix(r.location, "/results/") {
+			return
+		}
+		path = r.location
+	}
+	t.Fatal("the quiz never ended")
+}
+
+// mePath is the personal page this browser holds, for this visit or
+// remembered.
+func (b *thBrowser) mePath() string {
+	b.e.t.Helper()
+	for _, name := range []string{"tandem_visit", meCookie} {
+		if v := b.cookie(name); v != "" {
+			return "/me/" + v
+		}
+	}
+	b.e.t.Fatal("the browser holds no personal page")
+	return ""
+}
+
+// attemptURLs are the therapist's links to a client's attempts, newest
+// first, from the client's page.
+func attemptURLs(tb testing.TB, page *response) []string {
+	tb.Helper()
+	var out []string
+	for _, li := range findAll(page.doc, byTestID("attempt")) {
+		out = append(out, attr(find(tb, li, byTag("a")), "href"))
+	}
+	return out
+}
+
+// TestTherapistText_RefusesHidden: a display name, an email address or a
+// link's label with a control or format character (or a line or
+// paragraph separator) comes back 422 with the problem next to its field,
+// and nothing is stored; letters of any script are welcome.
+func TestTherapistText_RefusesHidden(t *testing.T) {
+	e := newCarefulEnv(t)
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+
+	hidden := []struct{ name, char string }{
+		{"C0 control", "\x07"},
+		{"tab", "\t"},
+		{"line feed", "\n"},
+		{"escape", "\x1b"},
+		{"delete", "\x7f"},
+		{"C1 control", "\u009b"},
+		{"next line", "\u0085"},
+		{"left-to-right embedding", "\u202a"},
+		{"right-to-left override", rlo},
+		{"pop directional formatting", "\u202c"},
+		{"right-to-left isolate", "\u2067"},
+		{"first strong isolate", fsi},
+		{"pop directional isolate", pdi},
+		{"left-to-right mark", "\u200e"},
+		{"right-to-left mark", "\u200f"},
+		{"arabic letter mark", "\u061c"},
+		{"zero-width space", "\u200b"},
+		{"zero-width joiner", "\u200d"},
+		{"soft hyphen", "\u00ad"},
+		{"byte order mark", "\ufeff"},
+		{"tag character", "\U000e0041"},
+		{"line separator", "\u2028"},
+		{"paragraph separator", "\u2029"},
+	}
+	for _, h := range hidden {
+		t.Run(h.name, func(t *testing.T) {
+			t.Run("SignupName", func(t *testing.T) {
+				before := e.count(`SELECT count(*) FROM therapists`)
+				r := newThBrowser(e).signup("new@example.com", "Dr "+h.char+"Bea Lund", thPassword)
+				require.Equal(t, http.StatusUnprocessableEntity, r.status)
+				assert.Contains(t, text(find(t, r.doc, byTestID("problem-name"))), "Remove the invisible characters")
+				assert.Equal(t, "true", attr(find(t, r.doc, byAttr("id", "f-name")), "aria-invalid"))
+				assert.Empty(t, findAll(r.doc, byTestID("problem-email")))
+				assert.Equal(t, before, e.count(`SELECT count(*) FROM therapists`), "nothing stored")
+			})
+			t.Run("SignupEmail", func(t *testing.T) {
+				before := e.count(`SELECT count(*) FROM therapists`)
+				r := newThBrowser(e).signup("be"+h.char+"a@example.com", "Dr Bea Lund", thPassword)
+				require.Equal(t, http.StatusUnprocessableEntity, r.status)
+				find(t, r.doc, byTestID("problem-email"))
+				assert.Empty(t, findAll(r.doc, byTestID("problem-name")))
+				assert.Equal(t, before, e.count(`SELECT count(*) FROM therapists`), "nothing stored")
+			})
+			t.Run("LinkLabel", func(t *testing.T) {
+				before := e.count(`SELECT count(*) FROM share_links`)
+				r := ana.post("/therapist/links", url.Values{"quiz": {"careful"}, "label": {"A" + h.char + "B"}, "expires": {"30"}})
+				require.Equal(t, http.StatusUnprocessableEntity, r.status)
+				assert.Contains(t, text(find(t, r.doc, byTestID("problem-label"))), "Remove the invisible characters")
+				assert.Equal(t, "true", attr(find(t, r.doc, byAttr("id", "f-label")), "aria-invalid"))
+				assert.Equal(t, before, e.count(`SELECT count(*) FROM share_links`), "nothing stored")
+			})
+		})
+	}
+
+	t.Run("AnyScript", func(t *testing.T) {
+		const name = "ד״ר נועה כהן" // right-to-left letters are text, not controls
+		newThBrowser(e).mustSignup("noa@example.com", name, thPassword)
+		assert.Equal(t, 1, e.count(`SELECT count(*) FROM therapists WHERE display_name = ?`, name))
+		_, id := ana.linkTo("careful", "Çağrı ي", false)
+		assert.Equal(t, 1, e.count(`SELECT count(*) FROM share_links WHERE id = ? AND label = ?`, id, "Çağrı ي"))
+	})
+}
