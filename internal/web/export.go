@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/tandem-app/tandem/internal/tandem"
 )
@@ -120,9 +121,25 @@ func floatCell(f *float64) string {
 }
 
 // safeCell keeps a spreadsheet from reading text as a formula (CSV
-// injection): quiz texts come from files anyone may write.
+// injection), and text from reading as something else than it is: quiz
+// texts come from files anyone may write, labels from what therapists
+// type, and older ones may hold characters no form takes now. Control
+// and format characters go (the white space among them becomes a space),
+// and a cell that would start a formula, even after spaces, is marked as
+// text with a leading apostrophe.
 func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if hidesItself(s) {
+		s = strings.Map(func(r rune) rune {
+			switch {
+			case unicode.IsSpace(r) && hiddenRune(r):
+				return ' '
+			case hiddenRune(r):
+				return -1
+			}
+			return r
+		}, s)
+	}
+	if t := strings.TrimLeftFunc(s, unicode.IsSpace); t != "" && strings.ContainsRune("=+-@", rune(t[0])) {
 		return "'" + s
 	}
 	return s

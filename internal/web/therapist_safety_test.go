@@ -224,3 +224,57 @@ func TestTherapistText_RefusesHidden(t *testing.T) {
 		assert.Equal(t, 1, e.count(`SELECT count(*) FROM share_links WHERE id = ? AND label = ?`, id, "Çağrı ي"))
 	})
 }
+
+// TestExport_Cells: a label stored with a formula after white space and a
+// right-to-left override, and a quiz's scale name that is a formula, reach
+// the exports as text: an apostrophe first, and no control or format
+// character.
+func TestExport_Cells(t *testing.T) {
+	e := newCarefulEnv(t)
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+	token, linkID := ana.linkTo("careful", "AB", true)
+	client := newThBrowser(e)
+	client.takeCareful(token, calm)
+	clientID := thShareID(t, e, linkID)
+	thExec(t, e, `UPDATE share_links SET label = ?`, " \t=HYPERLINK(\"https://evil.example\")"+rlo)
+
+	check := func(t *testing.T, records [][]string) {
+		t.Helper()
+		for _, rec := range records {
+			for _, cell := range rec {
+				assert.NotContains(t, cell, rlo)
+				assert.NotContains(t, cell, "\t")
+				if trimmed := strings.TrimLeft(cell, " "); trimmed != "" {
+					assert.NotContains(t, "=+-@", trimmed[:1], "a cell that a spreadsheet runs: %q", cell)
+				}
+			}
+		}
+	}
+	t.Run("Therapist", func(t *testing.T) {
+		records := thCSV(t, ana.get("/therapist/export.csv"))
+		check(t, records)
+		var labels, scales []string
+		for _, rec := range records[1:] {
+			require.Equal(t, itoa(int(clientID)), rec[0])
+			labels = append(labels, rec[1])
+			if rec[6] == "scale" && rec[7] == "away" {
+				scales = append(scales, rec[9])
+			}
+		}
+		require.NotEmpty(t, labels)
+		assert.Equal(t, `'  =HYPERLINK("https://evil.example")`, labels[0])
+		assert.Equal(t, []string{"'=1+2"}, scales)
+	})
+	t.Run("Personal", func(t *testing.T) {
+		records := thCSV(t, client.get(client.mePath()+"/export.csv"))
+		check(t, records)
+		var scales []string
+		for _, rec := range records[1:] {
+			if rec[4] == "scale" && rec[5] == "away" {
+				scales = append(scales, rec[7])
+			}
+		}
+		assert.Equal(t, []string{"'=1+2"}, scales)
+	})
+}
