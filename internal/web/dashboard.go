@@ -203,7 +203,7 @@ func (s *Server) handleClientResult(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	v := s.resultView(r, at)
-	v.Back = &views.Crumb{URL: clientURL(c.ID), Label: c.Name()}
+	v.Back = &views.Crumb{URL: clientURL(c.ID), Label: views.IsolateText(c.Name())}
 	if !c.Link.SharesAnswers {
 		v.Flags = nil // they come from the answers, which are not shared
 	} else {

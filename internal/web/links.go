@@ -160,7 +160,7 @@ func (s *Server) handleLinkRevokeConfirm(w http.ResponseWriter, r *http.Request)
 		return errNotFound
 	}
 	s.render(w, r, http.StatusOK, views.ConfirmView(views.Confirm{
-		Title:     views.T(ctx, "links.revoke.title", "Label", l.Label),
+		Title:     views.T(ctx, "links.revoke.title", "Label", views.IsolateText(l.Label)),
 		Message:   views.T(ctx, "links.revoke.message"),
 		Action:    linkURL(l.ID) + "/revoke",
 		Button:    views.T(ctx, "links.revoke"),

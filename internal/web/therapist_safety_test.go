@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/net/html"
 
 	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/tandem"
@@ -223,6 +224,125 @@ func TestTherapistText_RefusesHidden(t *testing.T) {
 		_, id := ana.linkTo("careful", "Çağrı ي", false)
 		assert.Equal(t, 1, e.count(`SELECT count(*) FROM share_links WHERE id = ? AND label = ?`, id, "Çağrı ي"))
 	})
+}
+
+// TestTherapistText_StoredOverrideIsolated: a name and a label stored
+// before the forms refused them, each with a right-to-left override, show
+// isolated on every page that names them: inside <bdi>, or between U+2068
+// and U+2069 where a page cannot hold elements (its title).
+func TestTherapistText_StoredOverrideIsolated(t *testing.T) {
+	e := newCarefulEnv(t)
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+	token, linkID := ana.linkTo("careful", "AB", false)
+	client := newThBrowser(e)
+	client.takeCareful(token, calm)
+	clientID := thShareID(t, e, linkID)
+
+	const name, label = "Dr " + rlo + "Ana Ruiz", rlo + "AB"
+	thExec(t, e, `UPDATE therapists SET display_name = ?`, name)
+	thExec(t, e, `UPDATE share_links SET label = ?`, label)
+
+	t.Run("Consent", func(t *testing.T) {
+		page := newThBrowser(e).get("/share/" + token)
+		require.Equal(t, http.StatusOK, page.status)
+		assertIsolated(t, page)
+		assert.Equal(t, name, text(find(t, find(t, page.doc, byTag("h1")), byTag("bdi"))))
+		assert.Contains(t, text(find(t, page.doc, byTestID("agree"))), name)
+		assert.Contains(t, text(find(t, page.doc, byTag("title"))), fsi+name+pdi)
+	})
+	t.Run("Dashboard", func(t *testing.T) {
+		page := ana.get("/therapist")
+		require.Equal(t, http.StatusOK, page.status)
+		assertIsolated(t, page)
+		assert.Equal(t, name, text(find(t, find(t, page.doc, byAttr("class", "lead")), byTag("bdi"))))
+		group := find(t, page.doc, byTestID("link-group"))
+		assert.Equal(t, label, text(find(t, find(t, group, byTag("h2")), byTag("bdi"))))
+		assert.Equal(t, label, text(find(t, find(t, group, byTestID("client")), byTag("bdi"))))
+	})
+	t.Run("Client", func(t *testing.T) {
+		page := ana.get("/therapist/clients/" + itoa(int(clientID)))
+		require.Equal(t, http.StatusOK, page.status)
+		assertIsolated(t, page)
+		assert.Equal(t, label, text(find(t, find(t, page.doc, byTag("h1")), byTag("bdi"))))
+		assert.Contains(t, text(find(t, page.doc, byTag("title"))), fsi+label+pdi)
+		urls := attemptURLs(t, page)
+		require.Len(t, urls, 1)
+		result := ana.get(urls[0])
+		require.Equal(t, http.StatusOK, result.status)
+		assertIsolated(t, result)
+		assert.Contains(t, result.body, fsi+label+pdi, "the way back names the client, isolated")
+	})
+	t.Run("AccessLogs", func(t *testing.T) {
+		page := ana.get("/therapist/access")
+		require.Equal(t, http.StatusOK, page.status)
+		assertIsolated(t, page)
+		assert.Contains(t, text(find(t, page.doc, byTestID("access-row"))), label)
+		// The client's page names the therapist: in their share, and in
+		// the log of looks taken since the name was stored.
+		me := client.get(client.mePath())
+		require.Equal(t, http.StatusOK, me.status)
+		assertIsolated(t, me)
+		share := find(t, me.doc, byTestID("share"))
+		assert.Equal(t, name, text(find(t, find(t, share, byTag("h3")), byTag("bdi"))))
+		assert.Contains(t, text(find(t, me.doc, byTestID("access"))), name)
+	})
+	t.Run("Revoke", func(t *testing.T) {
+		page := ana.get("/therapist/links/" + itoa(int(linkID)) + "/revoke")
+		require.Equal(t, http.StatusOK, page.status)
+		assertIsolated(t, page)
+		assert.Contains(t, text(find(t, page.doc, byTag("h1"))), fsi+label+pdi)
+	})
+	t.Run("Account", func(t *testing.T) {
+		page := ana.get("/therapist/account")
+		require.Equal(t, http.StatusOK, page.status)
+		assertIsolated(t, page)
+	})
+	t.Run("StrayIsolates", func(t *testing.T) {
+		// A closing isolate of its own would end the <bdi> early, and an
+		// opening one never closed would take the <bdi>'s end for its own.
+		thExec(t, e, `UPDATE therapists SET display_name = ?`, "Dr "+pdi+rlo+"Ana \u2067Ruiz")
+		page := newThBrowser(e).get("/share/" + token)
+		require.Equal(t, http.StatusOK, page.status)
+		assertIsolated(t, page)
+		bdi := text(find(t, find(t, page.doc, byTag("h1")), byTag("bdi")))
+		assert.Equal(t, "Dr "+rlo+"Ana \u2067Ruiz"+pdi, bdi)
+	})
+}
+
+// assertIsolated checks that every right-to-left override on a page is
+// isolated from the text around it: in a <bdi> (as its own text), or
+// between U+2068 and U+2069 in the same text. The page must hold one.
+func assertIsolated(tb testing.TB, r *response) {
+	tb.Helper()
+	seen := 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode && strings.Contains(n.Data, rlo) {
+			seen++
+			if n.Parent == nil || n.Parent.Data != "bdi" {
+				depth := 0
+				for _, c := range n.Data {
+					switch string(c) {
+					case fsi:
+						depth++
+					case pdi:
+						depth--
+					case rlo:
+						assert.Positive(tb, depth, "an override outside any isolate in <%s>: %q", n.Parent.Data, n.Data)
+					}
+				}
+			}
+		}
+		for _, a := range n.Attr {
+			assert.NotContains(tb, a.Val, rlo, "an override in the attribute %s", a.Key)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(r.doc)
+	assert.Positive(tb, seen, "the page shows the name")
 }
 
 // TestExport_Cells: a label stored with a formula after white space and a

@@ -1,5 +1,14 @@
 package views
 
+import (
+	"context"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+)
+
 // AuthForm is the sign-up or log-in form, as sent, with what is wrong.
 type AuthForm struct {
 	Email, Name string
@@ -150,4 +159,91 @@ type Crumb struct {
 // AnswerRow is one question and the answer given, on a shared result.
 type AnswerRow struct {
 	Text, Answer string
+}
+
+// Names and labels are typed by people: a therapist's display name, a
+// link's label (and so a client's name). New ones cannot hold characters
+// that reorder text, but one stored earlier may, such as a right-to-left
+// override that would turn "Dr Ana · Couple" around the name. Wherever
+// one is shown it is isolated, so that it cannot move the text around
+// it: in <bdi> inside an element (TC with a Typed value, or typed), and
+// between U+2068 and U+2069 in text that cannot hold elements (a page's
+// title, a message filled on the server: IsolateText).
+
+// Typed marks a value of TC's as text someone typed, to be shown
+// isolated.
+type Typed string
+
+// TC is T as a component: the message id filled with kv, where each value
+// of type Typed is shown in its own <bdi>.
+func TC(ctx context.Context, id string, kv ...any) templ.Component {
+	marked := make([]any, len(kv))
+	copy(marked, kv)
+	var typed []string
+	for i := 1; i < len(kv); i += 2 {
+		switch v := kv[i].(type) {
+		case Typed:
+			// NUL occurs in no message and no other value, so the
+			// markers are found again exactly.
+			marked[i] = "\x00" + strconv.Itoa(len(typed)) + "\x00"
+			typed = append(typed, string(v))
+		case string:
+			marked[i] = strings.ReplaceAll(v, "\x00", "")
+		}
+	}
+	msg := T(ctx, id, marked...)
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		for i, part := range strings.Split(msg, "\x00") {
+			if i%2 == 0 {
+				if _, err := io.WriteString(w, templ.EscapeString(part)); err != nil {
+					return err
+				}
+				continue
+			}
+			n, err := strconv.Atoi(part)
+			if err != nil || n >= len(typed) {
+				continue // cannot happen: see the markers above
+			}
+			if _, err := io.WriteString(w, "<bdi>"+templ.EscapeString(contained(typed[n]))+"</bdi>"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// IsolateText isolates s in plain text, as <bdi> does in an element.
+func IsolateText(s string) string {
+	return "\u2068" + contained(s) + "\u2069"
+}
+
+// contained is s made safe to isolate. Isolating is undone by a pop
+// directional isolate (U+2069) that closes the isolate early, by an
+// isolate opened in s and never closed, which takes the closing one for
+// its own, and by a paragraph separator, which ends every isolate: stray
+// closings are dropped, open isolates closed, and separators made spaces.
+// Everything else in s is kept; the isolate around it ends whatever
+// embeddings and overrides s starts.
+func contained(s string) string {
+	if !strings.ContainsAny(s, "\u2066\u2067\u2068\u2069\n\r\x1c\x1d\x1e\u0085\u2029") {
+		return s
+	}
+	var b strings.Builder
+	open := 0
+	for _, r := range s {
+		switch r {
+		case '\u2066', '\u2067', '\u2068': // LRI, RLI, FSI
+			open++
+		case '\u2069': // PDI
+			if open == 0 {
+				continue
+			}
+			open--
+		case '\n', '\r', '\x1c', '\x1d', '\x1e', '\u0085', '\u2029':
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	b.WriteString(strings.Repeat("\u2069", open))
+	return b.String()
 }
