@@ -13,7 +13,7 @@ import (
 // consentWording is the version of the consent text (the consent.*
 // messages). Change it whenever their meaning changes: each consent is
 // stored with the version the person read.
-const consentWording = "2026-11-22"
+const consentWording = "2026-12-04"
 
 // loadShareLink returns the link of the URL's token. A link whose quiz is
 // no longer offered is ENOTFOUND; one that was revoked or has expired is a
@@ -60,7 +60,7 @@ func (s *Server) handleShareShow(w http.ResponseWriter, r *http.Request) error {
 // loadShareLink makes sure).
 func (s *Server) consentView(r *http.Request, l *tandem.ShareLink) views.Consent {
 	q, _ := s.quizzes.Current(l.QuizID)
-	return views.Consent{
+	v := views.Consent{
 		Therapist:     l.TherapistName,
 		QuizTitle:     q.Title,
 		Language:      q.Language,
@@ -71,6 +71,13 @@ func (s *Server) consentView(r *http.Request, l *tandem.ShareLink) views.Consent
 		PrivateURL:    quizStartURL(q.ID),
 		AboutURL:      quizURL(q.ID),
 	}
+	// A raised support flag shows on the therapist's pages whatever the
+	// link shares (its title, never the answers): the client is told
+	// before agreeing.
+	if len(q.Support) > 0 {
+		v.Support = q.Support[0].Title
+	}
+	return v
 }
 
 // handleShareConsent records the consent and starts the quiz. The person

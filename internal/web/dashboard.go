@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/tandem-app/tandem/internal/quiz"
+	"github.com/tandem-app/tandem/internal/scoring"
 	"github.com/tandem-app/tandem/internal/tandem"
 	"github.com/tandem-app/tandem/web/views"
 )
@@ -76,6 +78,9 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 					row.Latest = res.Title
 					logged = append(logged, c.ID)
 				}
+				if row.Support, err = s.latestSupport(ctx, c, q); err != nil {
+					return err
+				}
 			}
 			if c.LastActivity.After(g.active) {
 				g.active = c.LastActivity
@@ -93,6 +98,34 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, views.DashboardView(v))
 	return nil
+}
+
+// latestSupport is the titles of the support flags that a sharing
+// client's latest shared result raised, on its quiz q. The list of
+// clients does not carry answers, so the client's attempts are read, and
+// only for a quiz that has support flags.
+func (s *Server) latestSupport(ctx context.Context, c *tandem.Share, q *quiz.Quiz) ([]string, error) {
+	if len(q.Support) == 0 {
+		return nil, nil
+	}
+	scored, err := s.sharedHistory(ctx, c.ID)
+	if err != nil || len(scored) == 0 {
+		return nil, err
+	}
+	return supportTitles(scored[0].quiz, scored[0].Answers), nil
+}
+
+// supportTitles is the titles of the support flags that answers raise on
+// q, in the file's order: what a therapist is told of them whatever the
+// link shares, never the answers themselves.
+func supportTitles(q *quiz.Quiz, answers scoring.Answers) []string {
+	var out []string
+	for _, id := range scoring.RaisedSupport(q, answers) {
+		if f, ok := q.SupportByID(id); ok {
+			out = append(out, f.Title)
+		}
+	}
+	return out
 }
 
 // recordAccess logs a look at clients' results. A HEAD request (which the
@@ -163,10 +196,11 @@ func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, a := range scored {
-			v.Attempts = append(v.Attempts, views.HistoryRow{
+			v.Attempts = append(v.Attempts, views.ClientAttempt{
 				Date: formatDate(ctx, a.CompletedAt), QuizTitle: a.quiz.Title, Version: a.QuizVersion,
 				ResultTitle: a.result.Title, URL: clientAttemptURL(c.ID, a.ID),
 				Flagged: c.Link.SharesAnswers && len(flagTexts(ctx, a)) > 0,
+				Support: supportTitles(a.quiz, a.Answers),
 			})
 		}
 		v.Quizzes = trends(ctx, base, true, scored)
@@ -181,7 +215,9 @@ func (s *Server) handleClient(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleClientResult shows one shared attempt as its result page, with
-// the answers when the link shares them.
+// the answers when the link shares them. The support flags the answers
+// raised come first whatever the link shares (resultView): the client is
+// told so before agreeing; the answers that raised them are not shown.
 func (s *Server) handleClientResult(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.loadSharingClient(r)
 	if err != nil {

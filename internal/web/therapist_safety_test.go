@@ -398,3 +398,121 @@ func TestExport_Cells(t *testing.T) {
 		assert.Equal(t, []string{"'=1+2"}, scales)
 	})
 }
+
+// TestSupport_Consent: before agreeing to share a quiz with support flags,
+// the client reads that the therapist sees a raised flag's title, even on
+// a link that shares scores only, and not the answers behind it; a quiz
+// without flags says nothing of them. The page's title stays plain.
+func TestSupport_Consent(t *testing.T) {
+	e := newCarefulEnv(t)
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+	scores, _ := ana.linkTo("careful", "S", false)
+	answers, _ := ana.linkTo("careful", "A", true)
+	plain, _ := ana.linkTo("plain", "P", false)
+	visitor := newThBrowser(e)
+
+	tests := []struct {
+		name             string
+		token            string
+		sees, notsees    bool
+		answersNotShared bool
+	}{
+		{"ScoresOnly", scores, true, true, true},
+		{"Answers", answers, true, false, false},
+		{"NoFlags", plain, false, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := visitor.get("/share/" + tt.token)
+			require.Equal(t, http.StatusOK, page.status)
+			sees := find(t, page.doc, byTestID("sees"))
+			if tt.sees {
+				li := find(t, sees, byTestID("sees-support"))
+				assert.Contains(t, text(li), "Your safety comes first")
+				assert.Contains(t, text(li), "note of care")
+			} else {
+				assert.Empty(t, findAll(sees, byTestID("sees-support")))
+			}
+			assert.Equal(t, tt.notsees, len(findAll(sees, byTestID("notsees-support"))) == 1)
+			assert.Equal(t, tt.answersNotShared, len(findAll(sees, byTestID("notsees-answers"))) == 1)
+			title := strings.ToLower(text(find(t, page.doc, byTag("title"))))
+			for _, word := range []string{"safe", "support", "care", "flag", "afraid", "abuse", "danger"} {
+				assert.NotContains(t, title, word, "someone reading over the client's shoulder sees the title")
+			}
+		})
+	}
+
+	t.Run("WordingChanged", func(t *testing.T) {
+		// The text changed its meaning: a form sent from the page as it
+		// was is shown again, not counted.
+		r := visitor.post("/share/"+scores, url.Values{"wording": {"2026-11-22"}})
+		assert.Equal(t, http.StatusConflict, r.status)
+		assert.NotEqual(t, "2026-11-22", thWording(t, r))
+		assert.Zero(t, e.count(`SELECT count(*) FROM shares`))
+	})
+}
+
+// TestSupport_Therapist: on a link that shares scores only, the therapist
+// sees that a support flag was raised, by its title: a mark on the
+// attempt in the client's page, a line on the dashboard while it is the
+// latest result, and the flag first on the result; never the answers.
+func TestSupport_Therapist(t *testing.T) {
+	e := newCarefulEnv(t)
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+	token, linkID := ana.linkTo("careful", "AB", false)
+	client := newThBrowser(e)
+	client.takeCareful(token, raises)
+	clientURL := "/therapist/clients/" + itoa(int(thShareID(t, e, linkID)))
+
+	dashboardSupport := func() string {
+		t.Helper()
+		dash := ana.get("/therapist")
+		require.Equal(t, http.StatusOK, dash.status)
+		marks := findAll(find(t, dash.doc, byTestID("client")), byTestID("client-support"))
+		if len(marks) == 0 {
+			return ""
+		}
+		return text(marks[0])
+	}
+	assert.Contains(t, dashboardSupport(), "Your safety comes first")
+
+	page := ana.get(clientURL)
+	require.Equal(t, http.StatusOK, page.status)
+	attempts := findAll(page.doc, byTestID("attempt"))
+	require.Len(t, attempts, 1)
+	assert.Contains(t, text(find(t, attempts[0], byTestID("attempt-support"))), "Your safety comes first")
+
+	result := ana.get(attemptURLs(t, page)[0])
+	require.Equal(t, http.StatusOK, result.status)
+	support := find(t, result.doc, byTestID("support"))
+	assert.Equal(t, "safety", attr(support, "data-flag"))
+	assert.Contains(t, text(support), "Your safety comes first")
+	assert.Less(t, indexOf(result.body, `data-testid="support"`), indexOf(result.body, `data-testid="result-title"`), "the flag comes first")
+	assert.Empty(t, findAll(result.doc, byTestID("answers")), "the link shares no answers")
+	assert.NotContains(t, result.body, "I am afraid at home.", "nor the question that raised the flag")
+	assert.Empty(t, findAll(result.doc, byTestID("flag")))
+
+	// Taken again without raising it: the dashboard shows the latest
+	// result only; the client's page marks the one attempt that did.
+	client.takeCareful(token, calm)
+	assert.Empty(t, dashboardSupport())
+	page = ana.get(clientURL)
+	attempts = findAll(page.doc, byTestID("attempt"))
+	require.Len(t, attempts, 2)
+	assert.Empty(t, findAll(attempts[0], byTestID("attempt-support")), "the newest raised none")
+	assert.Len(t, findAll(attempts[1], byTestID("attempt-support")), 1)
+	calmResult := ana.get(attemptURLs(t, page)[0])
+	assert.Empty(t, findAll(calmResult.doc, byTestID("support")))
+
+	t.Run("SharesAnswers", func(t *testing.T) {
+		token, linkID := ana.linkTo("careful", "CD", true)
+		newThBrowser(e).takeCareful(token, raises)
+		page := ana.get("/therapist/clients/" + itoa(int(thShareID(t, e, linkID))))
+		assert.Len(t, findAll(page.doc, byTestID("attempt-support")), 1)
+		result := ana.get(attemptURLs(t, page)[0])
+		find(t, result.doc, byTestID("support"))
+		find(t, result.doc, byTestID("answers"))
+	})
+}

@@ -91,6 +91,10 @@ type ClientRow struct {
 	Sharing      bool
 	Stopped      string // when the client stopped sharing
 	Latest       string // the latest result's title, if any
+	// Support are the titles of the support flags the latest result
+	// raised, whatever the link shares: that one was raised, never the
+	// answers that raised it.
+	Support []string
 }
 
 // Client is one client's page for their therapist.
@@ -101,10 +105,24 @@ type Client struct {
 	SharesAnswers bool
 	Sharing       bool
 	Stopped       string
-	Attempts      []HistoryRow
+	Attempts      []ClientAttempt
 	Quizzes       []QuizTrend
 	Access        []AccessRow
 }
+
+// ClientAttempt is one shared attempt on a client's page, newest first.
+type ClientAttempt struct {
+	Date        string
+	QuizTitle   string
+	Version     int
+	ResultTitle string
+	URL         string
+	Flagged     bool     // read with care; only when the link shares answers
+	Support     []string // the titles of the support flags it raised
+}
+
+// titles lists support flags' titles in a sentence.
+func titles(ts []string) string { return strings.Join(ts, "; ") }
 
 // AccessRow is one look at a client's results.
 type AccessRow struct {
@@ -131,6 +149,10 @@ type Consent struct {
 	PrivateURL    string // where the start-privately form posts
 	AboutURL      string // the quiz's intro
 	Changed       bool   // the text changed since the page was shown
+	// Support is the title of the quiz's first support flag, as an example
+	// of what the therapist sees when answers raise one; "" for a quiz
+	// without support flags.
+	Support string
 }
 
 // Sharing is what a person shares with therapists, on their own page.
