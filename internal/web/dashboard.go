@@ -129,11 +129,10 @@ func supportTitles(q *quiz.Quiz, answers scoring.Answers) []string {
 }
 
 // recordAccess logs a look at clients' results. A HEAD request (which the
-// router answers as a GET) shows nothing, so it is not a look.
+// router answers as a GET) is logged too: its answer shows no page, but
+// its status and length tell about the results as much as a look, and a
+// log that missed some looks could not be relied on.
 func (s *Server) recordAccess(r *http.Request, what string, shareIDs ...int64) error {
-	if isHead(r) {
-		return nil
-	}
 	return s.store.RecordAccess(r.Context(), what, shareIDs...)
 }
 

@@ -516,3 +516,50 @@ func TestSupport_Therapist(t *testing.T) {
 		find(t, result.doc, byTestID("answers"))
 	})
 }
+
+// TestTherapistHead_IsALook: a HEAD on any therapist route that shows a
+// client's results is logged like the GET it mirrors, with the same kind;
+// one that shows none (the access log itself) logs nothing.
+func TestTherapistHead_IsALook(t *testing.T) {
+	e := newCarefulEnv(t)
+	ana := newThBrowser(e)
+	ana.mustSignup(thEmail, thName, thPassword)
+	token, linkID := ana.linkTo("careful", "AB", false)
+	client := newThBrowser(e)
+	client.takeCareful(token, raises)
+	client.takeCareful(token, calm)
+	clientURL := "/therapist/clients/" + itoa(int(thShareID(t, e, linkID)))
+	urls := attemptURLs(t, ana.get(clientURL))
+	require.Len(t, urls, 2)
+
+	tests := []struct {
+		name, path, kind string
+	}{
+		{"Dashboard", "/therapist", tandem.AccessList},
+		{"Client", clientURL, tandem.AccessClient},
+		{"Result", urls[0], tandem.AccessResult},
+		{"Compare", clientURL + "/compare", tandem.AccessCompare},
+		{"Export", "/therapist/export.csv", tandem.AccessExport},
+		{"AccessLog", "/therapist/access", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := e.count(`SELECT count(*) FROM access_log`)
+			kind := e.count(`SELECT count(*) FROM access_log WHERE what = ?`, tt.kind)
+			req, err := http.NewRequest(http.MethodHead, e.srv.URL+tt.path, nil)
+			require.NoError(t, err)
+			res, err := ana.c.Do(req)
+			require.NoError(t, err)
+			res.Body.Close()
+			require.Equal(t, http.StatusOK, res.StatusCode)
+			if tt.kind == "" {
+				assert.Equal(t, before, e.count(`SELECT count(*) FROM access_log`))
+				return
+			}
+			assert.Equal(t, before+1, e.count(`SELECT count(*) FROM access_log`))
+			assert.Equal(t, kind+1, e.count(`SELECT count(*) FROM access_log WHERE what = ?`, tt.kind))
+		})
+	}
+	// The client sees those looks on their page, as any other.
+	assert.Len(t, findAll(client.get(client.mePath()).doc, byTestID("access-row")), 5)
+}

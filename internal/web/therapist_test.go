@@ -1620,7 +1620,7 @@ func TestTherapistAccount_ConcurrentGuesses(t *testing.T) {
 // TestTherapistClients_Numbered: two people who share through one link are
 // numbered in the order they agreed, and keep their numbers whoever was
 // active last; the client's page and the access log use the same names.
-// A HEAD request is no look at anyone's results.
+// A HEAD request is a look, logged like a GET.
 func TestTherapistClients_Numbered(t *testing.T) {
 	e := newEnv(t)
 	q := spectrumOf(t)
@@ -1656,7 +1656,7 @@ func TestTherapistClients_Numbered(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 	assert.Equal(t, http.StatusOK, res.StatusCode)
-	assert.Equal(t, logged, e.count(`SELECT count(*) FROM access_log`), "HEAD shows nothing, so logs nothing")
+	assert.Equal(t, logged+2, e.count(`SELECT count(*) FROM access_log`), "HEAD is a look at both clients' latest results")
 	access := ana.get("/therapist/access")
 	for _, name := range before {
 		assert.Contains(t, text(access.doc), name)
