@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -40,7 +41,7 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	if _, err := os.Stat(*dbPath); err != nil {
 		return fmt.Errorf("no database at %s: %w", *dbPath, err)
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func newKey(path string) ([]byte, error) {
 	key := make([]byte, keyBytes)
 	_, _ = rand.Read(key)
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create link key folder: %w", err)
 	}
 	f, err := os.CreateTemp(dir, ".tandem-key-*")

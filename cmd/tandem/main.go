@@ -60,6 +60,7 @@ var errReported = errors.New("reported")
 
 // run is main without the process around it, so tests can drive it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	ownerOnly() // files and folders made from here on are 0600 and 0700
 	if len(args) > 0 {
 		switch args[0] {
 		case "validate":
@@ -262,7 +263,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		}
 		return err
 	}
-	db, err := sqlite.Open(ctx, cfg.DB)
+	db, err := sqlite.Open(ctx, cfg.DB, sqlite.WithLogger(log))
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,8 +28,19 @@ type DB struct {
 	write  *sql.DB
 	read   *sql.DB
 	closed chan struct{} // closed by Close, to stop background work
+	log    *slog.Logger
 	// Now is the clock; tests replace it to make times exact.
 	Now func() time.Time
+}
+
+// An Option changes how Open opens the database.
+type Option func(*DB)
+
+// WithLogger sets where the store reports what it does on its own, such
+// as a file whose mode it tightened. It never logs what is stored.
+// Without this option it logs to slog.Default().
+func WithLogger(log *slog.Logger) Option {
+	return func(db *DB) { db.log = log }
 }
 
 // Pragmas go in the DSN so that every pooled connection gets them: WAL so
@@ -38,12 +50,16 @@ type DB struct {
 const pragmas = "_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on&_secure_delete=on&_stmt_cache_size=64"
 
 // Open opens the database at path, creating it and its folders when
-// missing, and applies any migrations it has not seen yet.
-func Open(ctx context.Context, path string) (*DB, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("create database folder: %w", err)
-		}
+// missing, and applies any migrations it has not seen yet. The folders it
+// creates are 0700 and the files 0600, whatever the umask, and it
+// tightens existing files that other users could read.
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	db := &DB{Now: time.Now, log: slog.Default(), closed: make(chan struct{})}
+	for _, opt := range opts {
+		opt(db)
+	}
+	if err := db.ownerOnly(path); err != nil {
+		return nil, err
 	}
 	file := "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 	write, err := sql.Open("sqlite3", file+"?"+pragmas+"&_txlock=immediate")
@@ -58,12 +74,67 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	db := &DB{write: write, read: read, Now: time.Now, closed: make(chan struct{})}
+	db.write, db.read = write, read
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// SQLite has made the -wal and -shm by now, with the database's mode.
+	if err := db.tighten(path); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// ownerOnly creates the database's folder (0700) and an empty database
+// file (0600) before SQLite does: SQLite would create the file 0644 less
+// the umask, and gives the -wal and -shm files it makes the database
+// file's mode. An existing file that others may read is tightened.
+func (db *DB) ownerOnly(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create database folder: %w", err)
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// An empty file is an empty database to SQLite.
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			err = f.Close()
+		}
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("create database: %w", err)
+		}
+	}
+	return db.tighten(path)
+}
+
+// tighten takes every permission but its owner's read and write from the
+// database file, its -wal and its -shm, where they exist: a file made by
+// an older version, or copied in, may be readable by others. Windows
+// keeps access rules apart from these modes, so there it does nothing.
+func (db *DB) tighten(path string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		info, err := os.Stat(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		was := info.Mode().Perm()
+		if was&^0o600 == 0 {
+			continue
+		}
+		if err := os.Chmod(name, was&0o600); err != nil {
+			return fmt.Errorf("make %s readable by its owner only: %w", name, err)
+		}
+		db.log.Warn("database file was open to other users; made it its owner's only",
+			"file", name, "mode_was", was.String())
+	}
+	return nil
 }
 
 // Close closes both pools. The WAL is checkpointed when the last
