@@ -408,17 +408,18 @@ func nullFloat(f *float64) sql.NullFloat64 {
 }
 
 // DeleteStaleAttempts deletes unfinished attempts last changed before
-// cutoff, with their answers: people who walked away are not kept.
+// cutoff, with their answers: people who walked away are not kept. They
+// are scrubbed from the files too (see inDeleteTx).
 func (db *DB) DeleteStaleAttempts(ctx context.Context, cutoff time.Time) (int64, error) {
 	var n int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inDeleteTx(ctx, func(tx *sql.Tx) (bool, error) {
 		res, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE status = ? AND updated_at < ?`,
 			tandem.StatusInProgress, formatTime(cutoff))
 		if err != nil {
-			return err
+			return false, err
 		}
 		n, err = res.RowsAffected()
-		return err
+		return n > 0, err
 	})
 	return n, err
 }

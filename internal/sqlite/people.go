@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/tandem-app/tandem/internal/tandem"
 )
@@ -84,66 +83,19 @@ func (db *DB) DeletePerson(ctx context.Context, personID int64, drafts ...[]byte
 
 // deleteOne runs a DELETE that must match a row (ENOTFOUND otherwise) and
 // then also, in one transaction; cascades take answers and scores along.
-// Then it makes the deleted data unreadable in the files.
+// The deleted data is then scrubbed from the files (see inDeleteTx).
 func (db *DB) deleteOne(ctx context.Context, query string, args []any, also func(*sql.Tx) error) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inDeleteTx(ctx, func(tx *sql.Tx) (bool, error) {
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(err, tandem.Errorf(tandem.ENOTFOUND, "nothing to delete"))
+			return false, errors.Join(err, tandem.Errorf(tandem.ENOTFOUND, "nothing to delete"))
 		}
 		if also != nil {
-			return also(tx)
+			return true, also(tx)
 		}
-		return nil
+		return true, nil
 	})
-	if err != nil {
-		return err
-	}
-	return db.forget(ctx)
-}
-
-// forget makes deleted data unreadable in the files: secure_delete has
-// zeroed it in the pages that held it, and a truncating checkpoint moves
-// those pages into the database and empties the write-ahead log, which
-// still held the older copies. The checkpoint waits for readers of older
-// snapshots; rather than hold up every writer meanwhile, it waits a moment
-// and, if readers remain, tries again in the background until it succeeds.
-func (db *DB) forget(ctx context.Context) error {
-	done, err := db.checkpoint(ctx)
-	if err != nil || done {
-		return err
-	}
-	go func() {
-		for range 120 {
-			select {
-			case <-db.closed:
-				return
-			case <-time.After(500 * time.Millisecond):
-			}
-			if done, err := db.checkpoint(context.Background()); done || err != nil {
-				return
-			}
-		}
-	}()
-	return nil
-}
-
-// checkpoint tries a truncating checkpoint, waiting at most 100 ms for
-// readers, and reports whether it completed.
-func (db *DB) checkpoint(ctx context.Context) (bool, error) {
-	c, err := db.write.Conn(ctx)
-	if err != nil {
-		return false, err
-	}
-	defer c.Close()
-	if _, err := c.ExecContext(ctx, `PRAGMA busy_timeout = 100`); err != nil {
-		return false, err
-	}
-	defer c.ExecContext(context.Background(), `PRAGMA busy_timeout = 5000`)
-	var busy, logFrames, checkpointed int
-	err = c.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed)
-	return err == nil && busy == 0, err
 }

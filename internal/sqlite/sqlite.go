@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -25,10 +26,15 @@ import (
 
 // DB is the Tandem database.
 type DB struct {
-	write  *sql.DB
-	read   *sql.DB
-	closed chan struct{} // closed by Close, to stop background work
-	log    *slog.Logger
+	write *sql.DB
+	read  *sql.DB
+	log   *slog.Logger
+	// bg is the background scrub (see scrub.go), which runs until Close
+	// cancels bgCtx with stop.
+	bg     sync.WaitGroup
+	bgCtx  context.Context
+	stop   context.CancelFunc
+	scrubs scrubber
 	// Now is the clock; tests replace it to make times exact.
 	Now func() time.Time
 }
@@ -36,9 +42,10 @@ type DB struct {
 // An Option changes how Open opens the database.
 type Option func(*DB)
 
-// WithLogger sets where the store reports what it does on its own, such
-// as a file whose mode it tightened. It never logs what is stored.
-// Without this option it logs to slog.Default().
+// WithLogger sets where the store reports what it does on its own: a
+// scrub of the write-ahead log that failed and is being retried, a file
+// whose mode it tightened. It never logs what is stored. Without this
+// option it logs to slog.Default().
 func WithLogger(log *slog.Logger) Option {
 	return func(db *DB) { db.log = log }
 }
@@ -52,9 +59,11 @@ const pragmas = "_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign
 // Open opens the database at path, creating it and its folders when
 // missing, and applies any migrations it has not seen yet. The folders it
 // creates are 0700 and the files 0600, whatever the umask, and it
-// tightens existing files that other users could read.
+// tightens existing files that other users could read. It finishes any
+// scrub of the write-ahead log left due (see inDeleteTx), or leaves it to
+// retry in the background.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
-	db := &DB{Now: time.Now, log: slog.Default(), closed: make(chan struct{})}
+	db := &DB{Now: time.Now, log: slog.Default(), scrubs: newScrubber()}
 	for _, opt := range opts {
 		opt(db)
 	}
@@ -75,6 +84,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	db.write, db.read = write, read
+	db.bgCtx, db.stop = context.WithCancel(context.Background())
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -84,6 +94,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	db.bg.Go(db.scrubInBackground)
+	db.scrubOrRetry(ctx, "a scrub of the write-ahead log due from before failed; retrying in the background")
 	return db, nil
 }
 
@@ -137,14 +149,12 @@ func (db *DB) tighten(path string) error {
 	return nil
 }
 
-// Close closes both pools. The WAL is checkpointed when the last
-// connection closes, so a cleanly closed database is one file again.
+// Close stops the background scrub, then closes both pools. The WAL is
+// checkpointed when the last connection closes, so a cleanly closed
+// database is one file again; a scrub still due is done at the next Open.
 func (db *DB) Close() error {
-	select {
-	case <-db.closed:
-	default:
-		close(db.closed)
-	}
+	db.stop()
+	db.bg.Wait()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

@@ -68,16 +68,17 @@ func (db *DB) findTherapist(ctx context.Context, where string, arg any) (*tandem
 
 // SetTherapistPassword replaces the password hash and moves the session
 // epoch on, which ends every session started before. It returns the new
-// epoch, for the session that made the change.
+// epoch, for the session that made the change. The old hash is scrubbed
+// from the files, like deleted data (see inDeleteTx).
 func (db *DB) SetTherapistPassword(ctx context.Context, id int64, passwordHash string) (int64, error) {
 	var epoch int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inDeleteTx(ctx, func(tx *sql.Tx) (bool, error) {
 		err := tx.QueryRowContext(ctx, `UPDATE therapists SET password_hash = ?, session_epoch = session_epoch + 1
 			WHERE id = ? RETURNING session_epoch`, passwordHash, id).Scan(&epoch)
 		if errors.Is(err, sql.ErrNoRows) {
-			return tandem.Errorf(tandem.ENOTFOUND, "no such account")
+			return false, tandem.Errorf(tandem.ENOTFOUND, "no such account")
 		}
-		return err
+		return err == nil, err
 	})
 	return epoch, err
 }
