@@ -34,6 +34,7 @@ import (
 	"github.com/tandem-app/tandem/internal/sqlite"
 	"github.com/tandem-app/tandem/internal/web"
 	"github.com/tandem-app/tandem/quizzes"
+	"github.com/tandem-app/tandem/web/views"
 )
 
 func main() {
@@ -101,6 +102,8 @@ type Config struct {
 	// SecureCookies marks cookies Secure (https only); on unless the
 	// server is reached on localhost.
 	SecureCookies bool
+	// ExitURL is the neutral site "Leave quickly" opens.
+	ExitURL string
 	// KeyFile holds the key share links are derived from; beside the
 	// database unless set.
 	KeyFile   string
@@ -130,6 +133,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		"limit, per client IP, attempts started and forms saved per minute; false for load tests (TANDEM_RATE_LIMITS)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", env.bool("TANDEM_SECURE_COOKIES", true),
 		"mark cookies Secure, so browsers send them over https only; default on, except when -addr (or -base-url) is on localhost (TANDEM_SECURE_COOKIES)")
+	fs.StringVar(&cfg.ExitURL, "exit-url", env.string("TANDEM_EXIT_URL", views.DefaultExitURL),
+		"the neutral site every page's \"Leave quickly\" link opens, an https address (TANDEM_EXIT_URL)")
 	fs.StringVar(&cfg.KeyFile, "key-file", env.string("TANDEM_KEY_FILE", ""),
 		"file with the secret from which share links are made, created when missing; default: tandem.key beside the database (TANDEM_KEY_FILE)")
 	trusted := fs.String("trusted-proxy", env.string("TANDEM_TRUSTED_PROXY", ""),
@@ -165,6 +170,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 			strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
 			return cfg, fmt.Errorf("-base-url must be a scheme and host such as https://tandem.example, not %q", cfg.BaseURL)
 		}
+	}
+	if u, err := url.Parse(cfg.ExitURL); err != nil || u.Scheme != "https" || u.Host == "" {
+		return cfg, fmt.Errorf("-exit-url must be an https address such as %s, not %q", views.DefaultExitURL, cfg.ExitURL)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, fmt.Errorf("-log-format must be text or json, not %q", cfg.LogFormat)
@@ -284,7 +292,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	webCfg := web.Config{
 		Quizzes: catalogue, Store: db, Logger: log, DraftLifetime: draftAge, Now: db.Now,
 		BaseURL: cfg.BaseURL, HSTS: cfg.HSTS, TrustedProxies: cfg.TrustedProxies,
-		Sessions: db.Sessions(), SecureCookies: cfg.SecureCookies, LinkKey: key,
+		Sessions: db.Sessions(), SecureCookies: cfg.SecureCookies, LinkKey: key, ExitURL: cfg.ExitURL,
 	}
 	if cfg.RateLimits {
 		webCfg.RateLimits = web.DefaultRateLimits

@@ -480,6 +480,7 @@ func TestRun_BadFlags(t *testing.T) {
 		{"BaseURLNoScheme", nil, map[string]string{"TANDEM_BASE_URL": "tandem.example"}, `-base-url must be a scheme and host`},
 		{"DrainDelayFromEnv", nil, map[string]string{"TANDEM_DRAIN_DELAY": "soon"}, `TANDEM_DRAIN_DELAY: time: invalid duration "soon"`},
 		{"BoolFromEnv", nil, map[string]string{"TANDEM_HSTS": "yes"}, `TANDEM_HSTS must be true or false, not "yes"`},
+		{"ExitURLNotHTTPS", []string{"-exit-url", "http://example.org"}, nil, `-exit-url must be an https address`},
 		{"RateLimitsFromEnv", nil, map[string]string{"TANDEM_RATE_LIMITS": "off"}, `TANDEM_RATE_LIMITS must be true or false, not "off"`},
 	}
 	for _, tt := range tests {
