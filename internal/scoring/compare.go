@@ -46,6 +46,10 @@ type Comparison struct {
 	// Moves are the items answered in both whose answer changed, largest
 	// |Shift| first, ties in the later quiz's item order; at most top.
 	Moves []ItemMove
+	// Shared counts the items that key a scale, that both quizzes have and
+	// both attempts answered: when it is 0 (two versions with no statement
+	// in common) no answer can be said to have moved or stayed.
+	Shared int
 }
 
 // Compare compares an earlier attempt with a later one of the same quiz id.
@@ -61,11 +65,13 @@ func Compare(before, after Attempt, top int) Comparison {
 	if bq.ID != aq.ID {
 		panic(fmt.Sprintf("scoring.Compare: quiz %q compared with quiz %q", bq.ID, aq.ID))
 	}
+	moves, shared := itemMoves(before, after, top)
 	return Comparison{
 		Scales:      compareScales(before, after),
 		Dropped:     droppedScales(bq, aq),
 		SameVersion: bq.Version == aq.Version,
-		Moves:       itemMoves(before, after, top),
+		Moves:       moves,
+		Shared:      shared,
 	}
 }
 
@@ -110,17 +116,15 @@ func droppedScales(bq, aq *quiz.Quiz) []string {
 }
 
 // itemMoves lists the changed answers to items both quizzes have, the
-// largest shifts first.
-func itemMoves(before, after Attempt, top int) []ItemMove {
-	if top <= 0 {
-		return nil
-	}
+// largest shifts first, and counts the items answered in both.
+func itemMoves(before, after Attempt, top int) ([]ItemMove, int) {
 	inBefore := make(map[string]bool)
 	for _, it := range before.Quiz.Items() {
 		inBefore[it.ID] = true
 	}
 	rng := after.Quiz.Scale
 	var moves []ItemMove
+	shared := 0
 	for _, it := range after.Quiz.Items() {
 		// An item that keys no scale (a support flag's question) moved
 		// no score, and its answer is not for a list of what changed.
@@ -132,7 +136,11 @@ func itemMoves(before, after Attempt, top int) []ItemMove {
 		// An answer outside the later range (say 0 after the range moved
 		// from 0..4 to 1..5) has no place on the later scale, so its shift
 		// would mean nothing.
-		if !okB || !okA || a == b || !rng.Contains(b) || !rng.Contains(a) {
+		if !okB || !okA || !rng.Contains(b) || !rng.Contains(a) {
+			continue
+		}
+		shared++
+		if a == b {
 			continue
 		}
 		moves = append(moves, ItemMove{
@@ -147,10 +155,10 @@ func itemMoves(before, after Attempt, top int) []ItemMove {
 	slices.SortStableFunc(moves, func(x, y ItemMove) int {
 		return cmp.Compare(math.Abs(y.Shift), math.Abs(x.Shift))
 	})
-	if len(moves) > top {
-		moves = moves[:top]
+	if len(moves) > max(top, 0) {
+		moves = moves[:max(top, 0)]
 	}
-	return moves
+	return moves, shared
 }
 
 func clone(f *float64) *float64 {

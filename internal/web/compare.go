@@ -151,7 +151,7 @@ func compareView(ctx context.Context, c *comparison, base string, client *tandem
 	}
 	if client != nil {
 		v.Therapist, v.JSONURL = true, ""
-		v.BackLabel = views.T(ctx, "result.back", "Name", client.Name())
+		v.BackLabel = views.T(ctx, "result.back", "Name", views.IsolateText(client.Name()))
 	}
 	if !withAnswers {
 		v.Before.Flags, v.After.Flags = nil, nil
@@ -198,6 +198,7 @@ func compareView(ctx context.Context, c *comparison, base string, client *tandem
 	for _, it := range later.Items() {
 		texts[it.ID] = it.Text
 	}
+	v.NoSharedItems = c.result.Shared == 0
 	for _, m := range c.result.Moves {
 		text := texts[m.Item] // Compare lists only items the later quiz has
 		v.Moves = append(v.Moves, views.ItemCompare{Text: text,

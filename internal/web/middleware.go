@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -188,24 +187,18 @@ func noindex(next http.Handler) http.Handler {
 
 var noindexValue = []string{"noindex, nofollow"}
 
-type headKey struct{}
-
 // headAsGet answers HEAD as the GET of the same path, everywhere, also in
 // sub-routers (chi's GetHead sees a mounted router as handling every
 // method). The server sends no body for HEAD whatever the handler writes;
-// isHead tells handlers not to count it as someone seeing the page.
+// the handler does all a GET does, so a HEAD on a therapist's look at
+// results is logged as a look.
 func headAsGet(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodHead {
-			r = r.WithContext(context.WithValue(r.Context(), headKey{}, true))
-			r.Method = http.MethodGet
+			get := *r // a copy, so that the request log still says HEAD
+			get.Method = http.MethodGet
+			r = &get
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// isHead reports whether the request came as a HEAD.
-func isHead(r *http.Request) bool {
-	head, _ := r.Context().Value(headKey{}).(bool)
-	return head
 }

@@ -115,6 +115,7 @@ type Compare struct {
 	Dropped          []string // names of scales only one side has
 	Scales           []ScaleCompare
 	Moves            []ItemCompare
+	NoSharedItems    bool // the two versions have no statement in common
 	ProvisionalNorms bool // some verdict rests on norms marked provisional
 	HistoryURL       string
 	BackLabel        string // the link to HistoryURL
