@@ -33,6 +33,10 @@ body { font-family: Webby, sans-serif; margin: 0; }
 <img src="http://127.0.0.2:9/elsewhere.png" alt="">
 <label><input type="radio" name="q" value="1"> Yes</label>
 <svg role="img" viewBox="0 0 100 20" width="300"><text x="0" y="15" fill="#eee">pale chart text</text></svg>
+<svg role="img" viewBox="0 0 100 20" width="300" aria-label="markers">
+<circle class="marker" cx="10" cy="10" r="4" fill="#2f5f8a"></circle><rect class="marker" x="6" y="6" width="8" height="8" fill="#2f5f8a"></rect>
+<rect class="marker hollow" x="40" y="4" width="12" height="12" fill="#fff" stroke="#ddd" stroke-width="2"></rect>
+</svg>
 <div class="wide"></div>
 <button class="tiny">x</button>
 <div id="late"></div>
@@ -88,6 +92,8 @@ func TestMeters(t *testing.T) {
 		"axe image-alt",
 		"axe color-contrast",
 		`text "pale chart text" in a chart: contrast`,
+		"marker in a chart: contrast 1.00:1", // a marker that covers another
+		"hollow marker in a chart: contrast", // an outline too pale
 		"the layout shifts as the page loads",
 	} {
 		assert.Contains(t, problems, want)

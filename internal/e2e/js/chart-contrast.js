@@ -2,8 +2,10 @@
 // image node"), so this measures it: each text of a chart, and each
 // marker, against what is painted under its middle: the last filled shape
 // of the same chart drawn before it, else the background of the nearest
-// element that has one. Text needs 4.5:1 (3:1 when large), a marker 3:1
-// (WCAG 1.4.3 and 1.4.11). Returns what falls short, one line each.
+// element that has one. A marker is seen by its fill; a hollow one (class
+// hollow, or no fill) by its outline, its stroke. Text needs 4.5:1 (3:1
+// when large), a marker 3:1 (WCAG 1.4.3 and 1.4.11). Returns what falls
+// short, one line each.
 (() => {
   const rgb = (c) => {
     const m = /rgba?\(([^)]+)\)/.exec(c || "");
@@ -46,8 +48,13 @@
     const scale = svg.getBoundingClientRect().width / (svg.viewBox.baseVal.width || 1);
     for (const el of svg.querySelectorAll("text, .marker")) {
       const cs = getComputedStyle(el);
-      const color = rgb(el.tagName === "text" ? cs.fill : cs.fill);
-      if (!color) continue;
+      const fill = rgb(cs.fill);
+      const hollow = el.tagName !== "text" && (el.classList.contains("hollow") || !fill || fill.a === 0);
+      const color = hollow ? (parseFloat(cs.strokeWidth) > 0 ? rgb(cs.stroke) : null) : fill;
+      if (!color) {
+        if (hollow) problems.push("hollow marker in a chart without an outline");
+        continue;
+      }
       const bg = background(el, svg);
       const r = ratio(color, bg);
       let need = 3;
@@ -57,8 +64,9 @@
         need = px >= 24 || (bold && px >= 18.66) ? 3 : 4.5;
       }
       if (r < need) {
-        const what = el.tagName === "text" ? `text "${el.textContent.trim()}"` : "marker";
-        problems.push(`${what} in a chart: contrast ${r.toFixed(2)}:1, needs ${need}:1 (${cs.fill} on rgb(${bg.r}, ${bg.g}, ${bg.b}))`);
+        const what = el.tagName === "text" ? `text "${el.textContent.trim()}"` : hollow ? "hollow marker" : "marker";
+        const paint = hollow ? cs.stroke : cs.fill;
+        problems.push(`${what} in a chart: contrast ${r.toFixed(2)}:1, needs ${need}:1 (${paint} on rgb(${bg.r}, ${bg.g}, ${bg.b}))`);
       }
     }
   }
