@@ -94,6 +94,12 @@ func (s *Server) resultView(r *http.Request, at attempt) views.Result {
 			X: out.ScoreOf(m.X), Y: out.ScoreOf(m.Y), Cut: cutOf(q)}
 	}
 	v.Support = s.supportViews(r, q, at.Answers)
+	if len(v.Support) > 0 {
+		// The result's steps (say no more often, ask for what you need)
+		// can put someone at risk with a partner they fear: they give way
+		// to the flags' own advice, shown first.
+		v.NextSteps, v.SafetyFirst = nil, true
+	}
 	return v
 }
 

@@ -99,6 +99,9 @@ type Result struct {
 	Flags    []string // read-with-care sentences
 	// Support are the raised support flags, in the quiz's order.
 	Support []SupportView
+	// SafetyFirst: NextSteps are a raised support flag's, in place of the
+	// result's own.
+	SafetyFirst bool
 	// DeleteURL is set when the result is shown from the personal page.
 	DeleteURL string
 	// Back, when set, leads to the page the result was opened from (a
