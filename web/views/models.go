@@ -99,8 +99,8 @@ type Result struct {
 	Flags    []string // read-with-care sentences
 	// Support are the raised support flags, in the quiz's order.
 	Support []SupportView
-	// SafetyFirst: NextSteps are a raised support flag's, in place of the
-	// result's own.
+	// SafetyFirst: a support flag is raised, so the result's NextSteps give
+	// way to a note pointing to the support shown first.
 	SafetyFirst bool
 	// DeleteURL is set when the result is shown from the personal page.
 	DeleteURL string
