@@ -104,6 +104,9 @@ type Config struct {
 	SecureCookies bool
 	// ExitURL is the neutral site "Leave quickly" opens.
 	ExitURL string
+	// SupportResources is a file of helplines that replace the quizzes'
+	// for the regions it names; empty for the quizzes' own.
+	SupportResources string
 	// KeyFile holds the key share links are derived from; beside the
 	// database unless set.
 	KeyFile   string
@@ -135,6 +138,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		"mark cookies Secure, so browsers send them over https only; default on, except when -addr (or -base-url) is on localhost (TANDEM_SECURE_COOKIES)")
 	fs.StringVar(&cfg.ExitURL, "exit-url", env.string("TANDEM_EXIT_URL", views.DefaultExitURL),
 		"the neutral site every page's \"Leave quickly\" link opens, an https address (TANDEM_EXIT_URL)")
+	fs.StringVar(&cfg.SupportResources, "support-resources", env.string("TANDEM_SUPPORT_RESOURCES", ""),
+		"YAML file of helplines that replace the quizzes' own for the countries it names, see docs/operations.md (TANDEM_SUPPORT_RESOURCES)")
 	fs.StringVar(&cfg.KeyFile, "key-file", env.string("TANDEM_KEY_FILE", ""),
 		"file with the secret from which share links are made, created when missing; default: tandem.key beside the database (TANDEM_KEY_FILE)")
 	trusted := fs.String("trusted-proxy", env.string("TANDEM_TRUSTED_PROXY", ""),
@@ -258,18 +263,45 @@ func loadQuizzes(dir string) ([]*quiz.Quiz, error) {
 	return quiz.LoadFS(os.DirFS(dir), filepath.Clean(dir))
 }
 
+// loadResources reads the operator's support resources, nil when cfg
+// names none, and checks they are for flags the quizzes have.
+func loadResources(file string, qs []*quiz.Quiz) (*quiz.Resources, error) {
+	if file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("-support-resources: %w", err)
+	}
+	rs, err := quiz.ParseResources(file, data)
+	if err != nil {
+		return nil, err
+	}
+	return rs, rs.Check(qs)
+}
+
+// refuseProblems reports the problems err lists in the files it names,
+// line by line, and returns errReported; any other error is returned.
+func refuseProblems(stderr io.Writer, err error, files string) error {
+	var ps quiz.Problems
+	if !errors.As(err, &ps) {
+		return err
+	}
+	fmt.Fprintf(stderr, "%s\ntandem: refusing to start: %d problem(s) in %s; fix them and start again\n", ps, len(ps), files)
+	return errReported
+}
+
 func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	logs := newLogWriter(stderr)
 	defer logs.Close()
 	log := newLogger(cfg.LogFormat, logs)
 	qs, err := loadQuizzes(cfg.Quizzes)
 	if err != nil {
-		var ps quiz.Problems
-		if errors.As(err, &ps) {
-			fmt.Fprintf(stderr, "%s\ntandem: refusing to start: %d problem(s) in the quiz files; fix them and start again\n", ps, len(ps))
-			return errReported
-		}
-		return err
+		return refuseProblems(stderr, err, "the quiz files")
+	}
+	resources, err := loadResources(cfg.SupportResources, qs)
+	if err != nil {
+		return refuseProblems(stderr, err, "the support resources file")
 	}
 	db, err := sqlite.Open(ctx, cfg.DB, sqlite.WithLogger(log))
 	if err != nil {
@@ -293,6 +325,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		Quizzes: catalogue, Store: db, Logger: log, DraftLifetime: draftAge, Now: db.Now,
 		BaseURL: cfg.BaseURL, HSTS: cfg.HSTS, TrustedProxies: cfg.TrustedProxies,
 		Sessions: db.Sessions(), SecureCookies: cfg.SecureCookies, LinkKey: key, ExitURL: cfg.ExitURL,
+		SupportResources: resources,
 	}
 	if cfg.RateLimits {
 		webCfg.RateLimits = web.DefaultRateLimits

@@ -127,6 +127,9 @@ type Config struct {
 	// ExitURL is the neutral site "leave quickly" opens; empty for
 	// views.DefaultExitURL.
 	ExitURL string
+	// SupportResources replace the quizzes' own resources for the regions
+	// they name; nil for the quizzes' own.
+	SupportResources *quiz.Resources
 	// LinkKey is the secret from which share links' tokens are derived,
 	// so that a therapist can copy a link again; the database keeps only
 	// their hashes. Without one, a random key serves until the process
@@ -151,6 +154,7 @@ type Server struct {
 	now            func() time.Time
 	linkKey        []byte
 	exitURL        string
+	resources      *quiz.Resources
 	secureCookies  bool
 	sessions       *scs.SessionManager
 	hasher         *password.Hasher
@@ -190,6 +194,7 @@ func New(cfg Config) (*Server, error) {
 		now:            cfg.Now,
 		linkKey:        cfg.LinkKey,
 		exitURL:        cfg.ExitURL,
+		resources:      cfg.SupportResources,
 		secureCookies:  cfg.SecureCookies,
 		hasher:         password.NewHasher(maxHashes),
 	}

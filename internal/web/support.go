@@ -15,9 +15,11 @@ import (
 )
 
 // supportViews are the support flags an attempt's answers raise, each with
-// its message and resources: those of the person's own region first (as
-// their browser's language says, such as en-GB), then those for anywhere,
-// each in the file's order; the other regions' come under them, folded.
+// its message and resources (the operator's in place of the quiz's, for
+// the regions they name): those of the person's own region first (as
+// their browser's language says, such as en-GB, or else the operator's
+// region), then those for anywhere, each in the file's order; the other
+// regions' come under them, folded.
 func (s *Server) supportViews(r *http.Request, q *quiz.Quiz, answers scoring.Answers) []views.SupportView {
 	raised := scoring.RaisedSupport(q, answers)
 	if len(raised) == 0 {
@@ -25,6 +27,9 @@ func (s *Server) supportViews(r *http.Request, q *quiz.Quiz, answers scoring.Ans
 	}
 	page := views.PageLanguage(r.Context())
 	region := preferredRegion(r)
+	if region == "" && s.resources != nil {
+		region = s.resources.Region
+	}
 	var out []views.SupportView
 	for _, id := range raised {
 		f, _ := q.SupportByID(id)
@@ -33,8 +38,9 @@ func (s *Server) supportViews(r *http.Request, q *quiz.Quiz, answers scoring.Ans
 			rank int
 			view views.ResourceView
 		}
-		resources := make([]ranked, len(f.Resources))
-		for i, res := range f.Resources {
+		all := s.resources.For(f)
+		resources := make([]ranked, len(all))
+		for i, res := range all {
 			rv := views.ResourceView{Name: res.Name, URL: res.URL, Phone: res.Phone, TelURL: telURL(res.Phone)}
 			rank := 2
 			switch res.Region {
