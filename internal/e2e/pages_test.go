@@ -31,7 +31,8 @@ type pageKind struct {
 
 // pageKinds lists every kind of page there is, each with how to reach it
 // from the page before it in the same tab (so they run in this order). me
-// and results come from seed: a browser with two results.
+// and results come from seed: another browser with two results, whose
+// personal page this one joins on the way.
 func pageKinds(id, me string, results []string) []pageKind {
 	visit := func(path string) func(tb *tab) { return func(tb *tab) { tb.visit(path) } }
 	return []pageKind{
@@ -48,8 +49,21 @@ func pageKinds(id, me string, results []string) []pageKind {
 		{"questions with problems", func(tb *tab) {
 			require.EqualValues(tb.t, 422, tb.clickAndLoad(`button[name=_nav][value=next]`).Status)
 		}},
-		{"result", visit(results[len(results)-1])},
+		{"result", func(tb *tab) {
+			tb.visit(results[len(results)-1])
+			assert.Zero(tb.t, tb.count(`[data-testid=personal]`), "a result's link opens no history")
+		}},
 		{"personal page", visit(me)},
+		{"personal page, joined", func(tb *tab) { tb.adopt() }},
+		{"result, joined", func(tb *tab) {
+			tb.visit(results[len(results)-1])
+			assert.Equal(tb.t, 1, tb.count(`[data-testid=personal] form[data-testid=remember]`), "the personal page, and the offer to remember it")
+		}},
+		{"personal page, remembered", func(tb *tab) {
+			tb.visit(me)
+			tb.clickAndLoad(`form[data-testid=remember] button`)
+			require.Equal(tb.t, 1, tb.count(`[data-testid=remembered]`))
+		}},
 		{"result on the personal page", func(tb *tab) {
 			tb.visit(tb.attr(`[data-testid=attempt] a`, "href"))
 		}},

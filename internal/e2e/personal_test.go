@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -82,9 +84,38 @@ func TestRetakeAndCompare(t *testing.T) {
 	assert.Equal(t, 1, tb.count(`link[rel=alternate][type="application/json"]`), "the JSON twin")
 }
 
+// adopt joins the personal page the tab shows, which this browser does
+// not hold yet: the page says whose it is and offers to join it, and only
+// that POST makes the browser hold it, for this visit.
+func (tb *tab) adopt() {
+	tb.t.Helper()
+	t := tb.t
+	me := tb.path()
+	require.Equal(t, 1, tb.count(`form[data-testid=adopt][method=post]`), "%s offers to join it", me)
+	assert.NotEmpty(t, tb.text(`[data-testid=adopt] p`), "and says whose page it is")
+	assert.Zero(t, tb.count(`[data-testid=remember], [data-testid=remembered]`), "a page not joined keeps nothing on this device")
+	tb.clickAndLoad(`[data-testid=adopt] button[type=submit]`)
+	require.Equal(t, me, tb.path(), "joining comes back to the page")
+	assert.Zero(t, tb.count(`[data-testid=adopt]`), "joined")
+	assert.Equal(t, 1, tb.count(`form[data-testid=remember] button`), "held for this visit, with the offer to remember")
+}
+
+// cookies lists the tab's cookies for the server by name.
+func (tb *tab) cookies() map[string]*network.Cookie {
+	tb.t.Helper()
+	r := call(tb, network.GetCookies, network.GetCookiesParams{URLs: []string{tb.srv.URL}})
+	m := map[string]*network.Cookie{}
+	for _, c := range r.Cookies {
+		m[c.Name] = c
+	}
+	return m
+}
+
 // TestForgetAndDelete: from the personal page a person deletes one result,
-// makes the browser forget the page (the link still opens it, and adopts
-// it again), then deletes everything, after which the link is gone.
+// makes the browser forget the page (the link still opens it, and offers
+// to join it again), then deletes everything, after which the link is
+// gone. Opening the link ties nothing to the browser; joining it holds it
+// for this visit, and "Remember me on this device" beyond it.
 func TestForgetAndDelete(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
@@ -92,6 +123,25 @@ func TestForgetAndDelete(t *testing.T) {
 	tb := srv.open(t)
 	tb.visit(me)
 	require.Equal(t, 2, tb.count(`[data-testid=attempt]`))
+	assert.Empty(t, tb.cookies(), "opening a personal page ties nothing to the browser")
+	assert.EqualValues(t, 404, tb.visit("/me").Status, "not even after reading it")
+	tb.visit(me)
+	tb.adopt()
+	ck := tb.cookies()
+	require.Contains(t, ck, visitCookie)
+	assert.True(t, ck[visitCookie].Session, "held for this visit only: gone when the browser closes")
+	assert.NotContains(t, ck, rememberCookie)
+
+	tb.clickAndLoad(`form[data-testid=remember] button`)
+	assert.Equal(t, me+"?remembered=1", tb.path())
+	assert.Equal(t, 1, tb.count(`[data-testid=notice][role=status]`), "remembering is announced")
+	assert.Equal(t, 1, tb.count(`[data-testid=remembered]`))
+	assert.Zero(t, tb.count(`[data-testid=remember]`))
+	ck = tb.cookies()
+	require.Contains(t, ck, rememberCookie)
+	assert.False(t, ck[rememberCookie].Session, "remembered beyond this visit")
+	assert.Greater(t, ck[rememberCookie].Expires, float64(time.Now().AddDate(1, 0, 0).Unix()), "for more than a year")
+	assert.NotContains(t, ck, visitCookie, "in one cookie, not two")
 
 	tb.clickAndLoad(`[data-testid=attempt] a`)
 	tb.clickAndLoad(`a[href$="/delete"]`)
@@ -100,14 +150,21 @@ func TestForgetAndDelete(t *testing.T) {
 	assert.Equal(t, 1, tb.count(`[data-testid=notice][role=status]`), "the deletion is announced")
 	assert.Equal(t, 1, tb.count(`[data-testid=attempt]`), "one result left")
 
-	tb.clickAndLoad(`form[action$="/forget"] button`)
+	tb.clickAndLoad(`main form[action$="/forget"] button`)
 	assert.Equal(t, "/?forgotten=1", tb.path())
 	assert.Equal(t, 1, tb.count(`[data-testid=notice][role=status]`))
 	assert.Zero(t, tb.count(`[data-testid=me-link]`), "the home page no longer offers the personal page")
+	assert.Zero(t, tb.count(`[data-testid=forget-device]`), "nothing left to forget")
+	assert.NotContains(t, tb.cookies(), rememberCookie)
+	assert.NotContains(t, tb.cookies(), visitCookie)
 	assert.EqualValues(t, 404, tb.visit("/me").Status)
 	tb.visit(me)
 	assert.Equal(t, 1, tb.count(`[data-testid=attempt]`), "the link still opens the personal page")
+	tb.adopt()
+	tb.visit("/me")
+	assert.Equal(t, me, tb.path(), "joined again")
 
+	tb.visit(me)
 	tb.clickAndLoad(`a.danger[href$="/delete"]`)
 	tb.clickAndLoad(`form button.danger`)
 	assert.Equal(t, "/deleted", tb.path())

@@ -39,7 +39,8 @@ func TestScreenshots(t *testing.T) {
 					t.Helper()
 					tb.screenshot(filepath.Join(shotsDir, name+"-"+size.name+"-"+scheme), full)
 				}
-				tb.visit(me) // this browser now knows its personal page
+				tb.visit(me)
+				tb.adopt() // this browser now holds its personal page
 				tb.visit("/")
 				shot("home", false)
 				tb.visit(results[len(results)-1])

@@ -55,6 +55,13 @@ func newServer(t *testing.T) *server {
 	return &server{URL: srv.URL, quiz: qs[0]}
 }
 
+// The cookies in which a browser holds its person: for this visit (gone
+// when the browser closes) unless the person asks to be remembered.
+const (
+	visitCookie    = "tandem_visit"
+	rememberCookie = "tandem_me"
+)
+
 // safety reports whether it is one of the optional safety items, which
 // key no scale and only raise support flags. The flows leave them
 // unanswered, as most people do, unless a test is about them.
@@ -99,7 +106,8 @@ func answer(q *quiz.Quiz, it quiz.Item, round int) int {
 // seed takes the quiz rounds times over plain HTTP, as one browser would
 // (one cookie jar), and returns the path of that browser's personal page
 // and of each result, oldest first. Tests use it to reach pages that need
-// history without taking the quiz in the browser again.
+// history without taking the quiz in the browser again; a tab that opens
+// the personal page holds it only once it joins it (tab.adopt).
 func (s *server) seed(t *testing.T, rounds int) (me string, results []string) {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
@@ -130,10 +138,10 @@ func (s *server) seed(t *testing.T, rounds int) (me string, results []string) {
 	u, err := url.Parse(s.URL)
 	require.NoError(t, err)
 	for _, ck := range jar.Cookies(u) {
-		if ck.Name == "tandem_me" {
+		if ck.Name == visitCookie {
 			me = "/me/" + ck.Value
 		}
 	}
-	require.NotEmpty(t, me, "finishing gives the browser a personal page")
+	require.NotEmpty(t, me, "finishing gives the browser a personal page, for this visit")
 	return me, results
 }
