@@ -215,6 +215,7 @@ func compareSide(ctx context.Context, a attempt) views.CompareSide {
 	return views.CompareSide{
 		ID: formatID(a.ID), Date: formatDate(ctx, a.CompletedAt),
 		Version: a.QuizVersion, ResultTitle: a.result.Title, Flags: flagTexts(ctx, a),
+		Support: supportTitles(a.quiz, a.Answers),
 	}
 }
 
@@ -251,6 +252,7 @@ type compareSideJSON struct {
 	CompletedAt string   `json:"completed_at"`
 	Result      string   `json:"result"`
 	Flags       []string `json:"flags"`
+	Support     []string `json:"support"`
 }
 
 type compareScaleJSON struct {
@@ -301,7 +303,7 @@ func (s *Server) handleCompareJSON(w http.ResponseWriter, r *http.Request) error
 func compareSideDoc(a attempt) compareSideJSON {
 	d := compareSideJSON{ID: a.ID, Version: a.QuizVersion,
 		CompletedAt: a.CompletedAt.UTC().Format(time.RFC3339), Result: a.Outcome.Result,
-		Flags: []string{}}
+		Flags: []string{}, Support: scoring.RaisedSupport(a.quiz, a.Answers)}
 	for _, f := range scoring.Validity(a.quiz, a.Answers, a.Took()) {
 		d.Flags = append(d.Flags, string(f))
 	}

@@ -506,6 +506,16 @@ func TestSupport_Therapist(t *testing.T) {
 	calmResult := ana.get(attemptURLs(t, page)[0])
 	assert.Empty(t, findAll(calmResult.doc, byTestID("support")))
 
+	// Compared, the earlier attempt is marked with the flag's title.
+	compare := ana.get(clientURL + "/compare?quiz=careful")
+	require.Equal(t, http.StatusOK, compare.status, compare.body)
+	marks := findAll(compare.doc, byTestID("support-mark"))
+	require.Len(t, marks, 1, "only the attempt that raised it")
+	assert.Equal(t, "Support flag raised: Your safety comes first", text(marks[0]))
+	sides := findAll(compare.doc, byTag("section"))
+	require.Len(t, sides, 2)
+	assert.Len(t, findAll(sides[0], byTestID("support-mark")), 1, "the earlier side, Then")
+
 	t.Run("SharesAnswers", func(t *testing.T) {
 		token, linkID := ana.linkTo("careful", "CD", true)
 		newThBrowser(e).takeCareful(token, raises)

@@ -132,6 +132,9 @@ type CompareSide struct {
 	Version     int
 	ResultTitle string
 	Flags       []string // read-with-care sentences
+	// Support are the titles of the raised support flags. The person sees
+	// a quiet "Support offered"; a therapist, the titles.
+	Support []string
 }
 
 // CompareOption is an attempt in the pickers.
