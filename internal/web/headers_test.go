@@ -19,7 +19,7 @@ import (
 func TestHeaders(t *testing.T) {
 	e := newEnv(t)
 	done := e.start(spectrumQuiz)
-	e.answerAll(done, func(string) (int, bool) { return 3, true })
+	result := resultOf(t, e.answerAll(done, func(string) (int, bool) { return 3, true }))
 	live := e.start(spectrumQuiz)
 	me := meToken(t, e)
 	a, err := e.db.FindAttemptByToken(t.Context(), tandem.HashToken(done))
@@ -39,7 +39,7 @@ func TestHeaders(t *testing.T) {
 			return nil // POST routes are walked below, with their forms
 		}
 		path := strings.TrimSuffix(route, "/")
-		token := done
+		token := result
 		if strings.HasPrefix(route, "/attempts/") {
 			token = live
 		}
@@ -81,14 +81,16 @@ func checkHeaders(t *testing.T, path string, r *response) {
 	}
 	assert.Contains(t, r.header.Get("Permissions-Policy"), "camera=()", path)
 	assert.Empty(t, r.header.Get("Strict-Transport-Security"), "no HSTS unless asked, on %s", path)
-	if strings.HasPrefix(path, "/static/") {
+	switch {
+	case strings.HasPrefix(path, "/static/"):
 		assert.Equal(t, "public, max-age=31536000, immutable", r.header.Get("Cache-Control"), path)
-	} else {
+	case path == "/robots.txt": // the same for everyone, and for a day
+		assert.Equal(t, "public, max-age=86400", r.header.Get("Cache-Control"), path)
+	default:
 		assert.Equal(t, "no-store", r.header.Get("Cache-Control"), path)
 	}
 }
 
-// meToken returns the personal token the env's browser holds.
 // TestHeaders_Therapists walks every GET route again as a logged-in
 // therapist and as their client, so that the therapist's pages (and the
 // share link's) are checked with real ids rather than as 404s.
@@ -119,15 +121,13 @@ func TestHeaders_Therapists(t *testing.T) {
 	assert.GreaterOrEqual(t, walked, 12, "every therapist GET route was walked")
 }
 
+// meToken returns the personal token the env's browser holds, for this
+// visit or remembered.
 func meToken(t *testing.T, e *env) string {
 	t.Helper()
-	for _, c := range e.client.Jar.Cookies(mustURL(t, e.srv.URL)) {
-		if c.Name == "tandem_me" {
-			return c.Value
-		}
-	}
-	t.Fatal("the browser holds no personal page")
-	return ""
+	me := heldToken(t, e, e.client)
+	require.NotEmpty(t, me, "the browser holds no personal page")
+	return me
 }
 
 func TestHeaders_HSTS(t *testing.T) {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/sqlite"
+	"github.com/tandem-app/tandem/internal/tandem"
 	"github.com/tandem-app/tandem/internal/web"
 	"github.com/tandem-app/tandem/quizzes"
 )
@@ -280,7 +281,8 @@ func checked(r *response) map[string]string {
 }
 
 // answerAll takes a whole quiz from page 1, answering each item with
-// answer(id), and returns the response to the last page.
+// answer(id), and returns the response to the last page: a 303 to the
+// result, at a token of its own (resultOf reads it).
 func (e *env) answerAll(token string, answer func(id string) (int, bool)) *response {
 	e.t.Helper()
 	path := "/attempts/" + token + "/1"
@@ -296,11 +298,65 @@ func (e *env) answerAll(token string, answer func(id string) (int, bool)) *respo
 		r := e.post(path, pageForm(e.t, page, "next", answers))
 		require.Equal(e.t, http.StatusSeeOther, r.status, "page %s: %s", path, r.body)
 		if strings.HasPrefix(r.location, "/results/") {
+			require.NotEqual(e.t, token, resultOf(e.t, r), "the result has a token of its own, not the attempt's")
 			return r
 		}
 		path = r.location
 	}
 	e.t.Fatal("the quiz never ended")
+	return nil
+}
+
+// resultOf is the token of the result that r, the response to an
+// attempt's last page, sends the browser to: /results/{token}.
+func resultOf(tb testing.TB, r *response) string {
+	tb.Helper()
+	require.Equal(tb, http.StatusSeeOther, r.status, r.body)
+	token, ok := strings.CutPrefix(r.location, "/results/")
+	require.True(tb, ok, "the last page leads to a result, not to %s", r.location)
+	require.True(tb, tandem.ValidToken(token), r.location)
+	return token
+}
+
+// The two cookies in which a browser holds a person: for this visit (a
+// session cookie, the default), or remembered beyond it (on request).
+const (
+	visitCookie = "tandem_visit"
+	meCookie    = "tandem_me"
+)
+
+// heldToken is the personal token the browser c holds, in either cookie,
+// or "".
+func heldToken(tb testing.TB, e *env, c *http.Client) string {
+	tb.Helper()
+	for _, name := range []string{meCookie, visitCookie} {
+		for _, ck := range c.Jar.Cookies(mustURL(tb, e.srv.URL)) {
+			if ck.Name == name && ck.Value != "" {
+				return ck.Value
+			}
+		}
+	}
+	return ""
+}
+
+// personCookieIn returns the cookie that r sets to hold a person, in
+// either cookie, or nil; a cookie that clears one does not count.
+func personCookieIn(r *response) *http.Cookie {
+	for _, name := range []string{visitCookie, meCookie} {
+		if c := setCookieIn(r, name); c != nil && c.Value != "" {
+			return c
+		}
+	}
+	return nil
+}
+
+// setCookieIn returns the cookie named name that r sets, or nil.
+func setCookieIn(r *response, name string) *http.Cookie {
+	for _, line := range r.header.Values("Set-Cookie") {
+		if c, err := http.ParseSetCookie(line); err == nil && c.Name == name {
+			return c
+		}
+	}
 	return nil
 }
 

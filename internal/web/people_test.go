@@ -27,8 +27,6 @@ import (
 // The personal space: one history per person, reached by a private link
 // and remembered by a cookie, compared, exported and deleted.
 
-const meCookie = "tandem_me"
-
 // personBrowser is one browser with its own cookies, taking quizzes and
 // visiting pages on the env's server.
 type personBrowser struct {
@@ -72,7 +70,8 @@ func (b *personBrowser) start() string {
 }
 
 // finish answers every page of an attempt from plan and returns the
-// response to the last page, which completes it.
+// response to the last page, which completes it: a 303 to the result, at
+// a token of its own (resultOf reads it).
 func (b *personBrowser) finish(token string, plan map[string]int) *response {
 	t := b.e.t
 	t.Helper()
@@ -83,7 +82,7 @@ func (b *personBrowser) finish(token string, plan map[string]int) *response {
 		r := b.post(path, pageForm(t, page, "next", plan), nil)
 		require.Equal(t, http.StatusSeeOther, r.status, "page %s: %s", path, r.body)
 		if strings.HasPrefix(r.location, "/results/") {
-			require.Equal(t, "/results/"+token, r.location)
+			require.NotEqual(t, token, resultOf(t, r), "the result has a token of its own, not the attempt's")
 			return r
 		}
 		path = r.location
@@ -92,35 +91,19 @@ func (b *personBrowser) finish(token string, plan map[string]int) *response {
 	return nil
 }
 
-// take starts and completes an attempt, returning its token and the
-// completing response.
+// take starts and completes an attempt, returning its result's token
+// (attemptIDOf takes it too) and the completing response.
 func (b *personBrowser) take(plan map[string]int) (string, *response) {
 	b.e.t.Helper()
-	token := b.start()
-	return token, b.finish(token, plan)
+	r := b.finish(b.start(), plan)
+	return resultOf(b.e.t, r), r
 }
 
-// me is the personal token this browser remembers, or "".
+// me is the personal token this browser holds, for this visit or
+// remembered, or "".
 func (b *personBrowser) me() string {
 	b.e.t.Helper()
-	u, err := url.Parse(b.e.srv.URL)
-	require.NoError(b.e.t, err)
-	for _, c := range b.c.Jar.Cookies(u) {
-		if c.Name == meCookie {
-			return c.Value
-		}
-	}
-	return ""
-}
-
-// setCookieIn returns the cookie named name that r sets, or nil.
-func setCookieIn(r *response, name string) *http.Cookie {
-	for _, line := range r.header.Values("Set-Cookie") {
-		if c, err := http.ParseSetCookie(line); err == nil && c.Name == name {
-			return c
-		}
-	}
-	return nil
+	return heldToken(b.e.t, b.e, b.c)
 }
 
 // spectrumOf is the shipped quiz, as the server loads it.
@@ -189,11 +172,13 @@ func scoredItems(q *quiz.Quiz) int {
 	return n
 }
 
-// attemptIDOf is the database id of the attempt with the given token.
+// attemptIDOf is the database id of the attempt with the given token, or
+// whose result has it.
 func attemptIDOf(e *env, token string) int64 {
 	e.t.Helper()
 	var id int64
-	require.NoError(e.t, e.raw().QueryRow(`SELECT id FROM attempts WHERE token_hash = ?`, tandem.HashToken(token)).Scan(&id))
+	h := tandem.HashToken(token)
+	require.NoError(e.t, e.raw().QueryRow(`SELECT id FROM attempts WHERE token_hash = ? OR result_token_hash = ?`, h, h).Scan(&id))
 	return id
 }
 
@@ -223,46 +208,73 @@ func personalPath(tb testing.TB, e *env, r *response) string {
 	return u.Path
 }
 
+// TestHistory_OneBrowserAndANewDevice: a browser's results make one
+// history, held for this visit; on a new device the link shows it, and
+// that device's results join it only once it says so.
 func TestHistory_OneBrowserAndANewDevice(t *testing.T) {
 	e := newEnv(t)
 	q := spectrumOf(t)
 	first := newPersonBrowser(e, e.client)
 
 	tok1, done1 := first.take(keyPlan(q, 5, 3, nil))
-	set := setCookieIn(done1, meCookie)
+	set := setCookieIn(done1, visitCookie)
 	require.NotNil(t, set, "the first result makes a personal page")
 	assert.True(t, tandem.ValidToken(set.Value))
 	assert.True(t, set.HttpOnly)
 	assert.Equal(t, http.SameSiteLaxMode, set.SameSite)
 	assert.Equal(t, "/", set.Path)
-	assert.GreaterOrEqual(t, set.MaxAge, 365*24*60*60, "long-lived")
+	assert.Zero(t, set.MaxAge, "held for this visit only")
+	assert.True(t, set.Expires.IsZero(), "held for this visit only")
+	assert.Nil(t, setCookieIn(done1, meCookie), "remembered only when asked")
 	me := set.Value
 
 	res1 := first.get("/results/" + tok1)
 	require.Equal(t, http.StatusOK, res1.status)
 	path := personalPath(t, e, res1)
 	assert.Equal(t, "/me/"+me, path)
-	assert.Equal(t, "/me/"+me, attr(find(t, find(t, res1.doc, byTestID("personal")), byAttr("href", path)), "href"))
+	personal := find(t, res1.doc, byTestID("personal"))
+	assert.Equal(t, "/me/"+me, attr(find(t, personal, byAttr("href", path)), "href"))
+	assert.Equal(t, "/me/"+me+"/remember", attr(find(t, personal, byTestID("remember")), "action"),
+		"the result offers to remember the page on this device")
 
 	tok2, done2 := first.take(keyPlan(q, 2, 3, nil))
-	assert.Nil(t, setCookieIn(done2, meCookie), "the second result joins the same person")
+	assert.Nil(t, personCookieIn(done2), "the second result joins the same person")
 	assert.Equal(t, me, first.me())
 	assert.Equal(t, path, personalPath(t, e, first.get("/results/"+tok2)))
 	assert.Equal(t, 1, e.count(`SELECT count(*) FROM people`))
 
+	// The link opened on a new device shows the history and ties nothing.
 	fresh := newPersonBrowser(e, e.newClient())
 	require.Empty(t, fresh.me())
 	h := fresh.get(path)
 	require.Equal(t, http.StatusOK, h.status)
 	assert.Len(t, findAll(h.doc, byTestID("attempt")), 2)
-	adopted := setCookieIn(h, meCookie)
-	require.NotNil(t, adopted, "opening the link adopts the history on this device")
+	assert.Empty(t, h.header.Values("Set-Cookie"), "opening the link sets no cookie")
+	assert.Empty(t, fresh.me())
+	assert.Equal(t, e.srv.URL+path, attr(find(t, h.doc, byTestID("me-url")), "value"))
+	adopt := find(t, h.doc, byTestID("adopt"))
+	assert.Equal(t, path+"/adopt", attr(adopt, "action"))
+	assert.Equal(t, "post", attr(adopt, "method"))
+	assert.Empty(t, findAll(h.doc, byTestID("remember")), "nothing to remember: the device does not hold it")
+
+	// A result taken before joining is the device's own.
+	own, _ := fresh.take(keyPlan(q, 3, 3, nil))
+	require.NotEmpty(t, fresh.me())
+	assert.NotEqual(t, me, fresh.me())
+	assert.Len(t, attemptLinks(t, first.get(path)), 2, "it did not join the history")
+
+	// Joining is a POST from the page; then the device's results join.
+	r := fresh.post(path+"/adopt", nil, nil)
+	require.Equal(t, http.StatusSeeOther, r.status)
+	assert.Equal(t, path, r.location)
+	adopted := setCookieIn(r, visitCookie)
+	require.NotNil(t, adopted, "the device now holds the history, for this visit")
 	assert.Equal(t, me, adopted.Value)
 	assert.True(t, adopted.HttpOnly)
-	assert.Equal(t, e.srv.URL+path, attr(find(t, h.doc, byTestID("me-url")), "value"))
-
+	assert.Zero(t, adopted.MaxAge)
+	assert.Equal(t, me, fresh.me())
 	tok3, done3 := fresh.take(keyPlan(q, 4, 2, nil))
-	assert.Nil(t, setCookieIn(done3, meCookie), "the adopted history is used, not a new one")
+	assert.Nil(t, personCookieIn(done3), "the adopted history is used, not a new one")
 	find(t, fresh.get("/results/"+tok3).doc, byTestID("personal"))
 
 	ids := []int64{attemptIDOf(e, tok3), attemptIDOf(e, tok2), attemptIDOf(e, tok1)}
@@ -273,9 +285,11 @@ func TestHistory_OneBrowserAndANewDevice(t *testing.T) {
 		assert.Equal(t, want, attemptLinks(t, h), "%s: three attempts, newest first", name)
 		assert.Contains(t, text(find(t, h.doc, byTestID("quiz-trend"))), "You have taken this 3 times")
 	}
-	assert.Equal(t, 1, e.count(`SELECT count(*) FROM people`))
+	assert.Equal(t, 2, e.count(`SELECT count(*) FROM people`))
 	assert.Equal(t, 3, e.count(`SELECT count(*) FROM attempts a JOIN people p ON a.person_id = p.id WHERE p.token_hash = ?`,
 		tandem.HashToken(me)))
+	assert.Equal(t, 0, e.count(`SELECT count(*) FROM attempts a JOIN people p ON a.person_id = p.id
+		WHERE p.token_hash = ? AND a.id = ?`, tandem.HashToken(me), attemptIDOf(e, own)))
 
 	// Each attempt opens from the personal page.
 	for i, link := range want {
@@ -312,7 +326,7 @@ func TestResult_PersonalLinkOnlyForOwner(t *testing.T) {
 		assert.Empty(t, findAll(r.doc, byTestID("personal")), name)
 		assert.Empty(t, findAll(r.doc, byTestID("me-url")), name)
 		assert.NotContains(t, r.body, me, name)
-		assert.Nil(t, setCookieIn(r, meCookie), name)
+		assert.Nil(t, personCookieIn(r), name)
 	}
 	assert.Empty(t, stranger.me())
 }
@@ -662,7 +676,7 @@ func TestCompare_NotYours(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := alice.get(tt.path)
 			assert.Equal(t, http.StatusNotFound, r.status, r.body)
-			assert.Nil(t, setCookieIn(r, meCookie), "no history adopted")
+			assert.Nil(t, personCookieIn(r), "no history adopted")
 			for _, secret := range []string{meB, meC} {
 				assert.NotContains(t, r.body, secret)
 			}
@@ -707,13 +721,16 @@ func dbHolds(tb testing.TB, e *env, b []byte) bool {
 }
 
 // confirmForm checks a confirmation page: 200, and one form that posts to
-// action.
+// action, besides those every page of its kind has.
 func confirmForm(tb testing.TB, r *response, action string) {
 	tb.Helper()
 	require.Equal(tb, http.StatusOK, r.status)
 	var forms []*html.Node
 	for _, f := range findAll(r.doc, byTag("form")) {
-		if attr(f, "action") != "/logout" { // the therapist's menu
+		switch {
+		case attr(f, "action") == "/logout": // the therapist's menu
+		case attr(f, "data-testid") == "forget-device": // the footer, while the browser holds a person
+		default:
 			forms = append(forms, f)
 		}
 	}
@@ -776,12 +793,20 @@ func TestDeleteEverything(t *testing.T) {
 	id1, id2 := attemptIDOf(e, tok1), attemptIDOf(e, tok2)
 	var personID int64
 	require.NoError(t, e.raw().QueryRow(`SELECT id FROM people WHERE token_hash = ?`, tandem.HashToken(me)).Scan(&personID))
-	phone := newPersonBrowser(e, e.newClient()) // a second device with the same history
-	require.Equal(t, http.StatusOK, phone.get("/me/"+me).status)
+	// A second device with the same history, which remembers it.
+	phone := newPersonBrowser(e, e.newClient())
+	require.Equal(t, http.StatusSeeOther, phone.post("/me/"+me+"/adopt", nil, nil).status)
+	require.Equal(t, http.StatusSeeOther, phone.post("/me/"+me+"/remember", nil, nil).status)
 	other := newPersonBrowser(e, e.newClient())
 	otherTok, _ := other.take(keyPlan(q, 4, 2, nil))
 	otherID := attemptIDOf(e, otherTok)
+	// The personal token's hash, the results' and the attempts' own.
 	secrets := [][]byte{tandem.HashToken(me), tandem.HashToken(tok1), tandem.HashToken(tok2)}
+	for _, id := range []int64{id1, id2} {
+		var h []byte
+		require.NoError(t, e.raw().QueryRow(`SELECT token_hash FROM attempts WHERE id = ?`, id).Scan(&h))
+		secrets = append(secrets, h)
+	}
 	for _, s := range secrets {
 		require.True(t, dbHolds(t, e, s), "the search finds what is there")
 	}
@@ -800,10 +825,12 @@ func TestDeleteEverything(t *testing.T) {
 	r = b.post(path, nil, nil)
 	require.Equal(t, http.StatusSeeOther, r.status)
 	assert.Equal(t, "/deleted", r.location)
-	cleared := setCookieIn(r, meCookie)
-	require.NotNil(t, cleared)
-	assert.Empty(t, cleared.Value)
-	assert.Less(t, cleared.MaxAge, 0)
+	for _, name := range []string{visitCookie, meCookie} {
+		cleared := setCookieIn(r, name)
+		require.NotNil(t, cleared, name)
+		assert.Empty(t, cleared.Value, name)
+		assert.Less(t, cleared.MaxAge, 0, name)
+	}
 	assert.Empty(t, b.me(), "the browser forgot the person")
 	done := b.get("/deleted")
 	require.Equal(t, http.StatusOK, done.status)
@@ -817,7 +844,7 @@ func TestDeleteEverything(t *testing.T) {
 		} {
 			r := phone.get(p)
 			assert.Equal(t, http.StatusNotFound, r.status, p)
-			assert.Nil(t, setCookieIn(r, meCookie), p)
+			assert.Nil(t, personCookieIn(r), p)
 		}
 		assert.Equal(t, http.StatusNotFound, b.post(path, nil, nil).status)
 		assert.Equal(t, http.StatusNotFound, b.get("/me").status, "no personal page on this device")
@@ -845,9 +872,13 @@ func TestDeleteEverything(t *testing.T) {
 	t.Run("ADeviceThatStillRemembersStartsAfresh", func(t *testing.T) {
 		require.Equal(t, me, phone.me(), "the phone's cookie outlived the person")
 		tok, done := phone.take(keyPlan(q, 3, 2, nil))
-		set := setCookieIn(done, meCookie)
+		set := setCookieIn(done, visitCookie)
 		require.NotNil(t, set, "a new personal page, since the old one is gone")
 		assert.NotEqual(t, me, set.Value)
+		stale := setCookieIn(done, meCookie)
+		require.NotNil(t, stale, "the remembered one, which would win over it, goes")
+		assert.Less(t, stale.MaxAge, 0)
+		assert.Equal(t, set.Value, phone.me())
 		h := phone.get("/me/" + set.Value)
 		require.Equal(t, http.StatusOK, h.status)
 		assert.Equal(t, []string{meAttempt(set.Value, attemptIDOf(e, tok))}, attemptLinks(t, h))
@@ -1014,10 +1045,12 @@ func TestForgetDevice(t *testing.T) {
 	assert.Equal(t, "/", r.location)
 	loc, err := url.Parse(r.header.Get("Location"))
 	require.NoError(t, err)
-	cleared := setCookieIn(r, meCookie)
-	require.NotNil(t, cleared)
-	assert.Empty(t, cleared.Value)
-	assert.Less(t, cleared.MaxAge, 0)
+	for _, name := range []string{visitCookie, meCookie} {
+		cleared := setCookieIn(r, name)
+		require.NotNil(t, cleared, name)
+		assert.Empty(t, cleared.Value, name)
+		assert.Less(t, cleared.MaxAge, 0, name)
+	}
 	assert.Empty(t, b.me())
 
 	home = b.get(loc.RequestURI())
@@ -1028,10 +1061,14 @@ func TestForgetDevice(t *testing.T) {
 	assert.Empty(t, findAll(b.get("/results/"+tok).doc, byTestID("personal")), "the result no longer offers the page")
 	assert.Equal(t, 1, e.count(`SELECT count(*) FROM people`), "the data is kept")
 
-	// The link still works, and opening it remembers the page again.
+	// The link still works; opening it holds nothing until the page is
+	// used in this browser again.
 	h = b.get("/me/" + me)
 	require.Equal(t, http.StatusOK, h.status)
 	assert.Len(t, findAll(h.doc, byTestID("attempt")), 1)
+	assert.Empty(t, b.me())
+	find(t, h.doc, byTestID("adopt"))
+	require.Equal(t, http.StatusSeeOther, b.post("/me/"+me+"/adopt", nil, nil).status)
 	assert.Equal(t, me, b.me())
 	assert.NotEmpty(t, findAll(b.get("/").doc, byTestID("me-link")))
 }
@@ -1103,10 +1140,10 @@ func TestFlags(t *testing.T) {
 	assert.Empty(t, doc.After.Flags)
 }
 
-// TestHistory_AnotherPersonsLink: a browser that remembers its own page is
-// not switched silently by opening someone else's link (a friend's, a
-// client's): its later results would land in the wrong history. It is
-// asked, and switches only when it says so.
+// TestHistory_AnotherPersonsLink: a browser that holds its own page is
+// not switched by opening someone else's link (a friend's, a client's):
+// its later results would land in the wrong history. It is asked, and
+// switches only when it says so, by a POST.
 func TestHistory_AnotherPersonsLink(t *testing.T) {
 	e := newEnv(t)
 	alice := newPersonBrowser(e, e.newClient())
@@ -1115,24 +1152,37 @@ func TestHistory_AnotherPersonsLink(t *testing.T) {
 	bob.take(samePlan(spectrumOf(t), 4))
 	aliceMe, bobMe := alice.me(), bob.me()
 	require.NotEqual(t, aliceMe, bobMe)
+	// Alice remembers her page on this device.
+	require.Equal(t, http.StatusSeeOther, alice.post("/me/"+aliceMe+"/remember", nil, nil).status)
 
 	r := alice.get("/me/" + bobMe)
 	require.Equal(t, http.StatusOK, r.status)
-	assert.Nil(t, setCookieIn(r, meCookie), "the cookie is not switched")
+	assert.Empty(t, r.header.Values("Set-Cookie"), "the cookie is not switched")
 	assert.Equal(t, aliceMe, alice.me())
 	form := find(t, r.doc, byTestID("adopt"))
 	assert.Equal(t, "/me/"+bobMe+"/adopt", attr(form, "action"))
+	assert.Contains(t, text(form), "This browser holds a different private page now")
+	assert.Empty(t, findAll(r.doc, byTestID("remember")))
+	assert.Empty(t, findAll(r.doc, byTestID("remembered")))
 
 	// A result taken now still goes to Alice's history.
 	alice.take(samePlan(spectrumOf(t), 3))
 	assert.Len(t, findAll(alice.get("/me/"+aliceMe).doc, byTestID("attempt")), 2)
 	assert.Len(t, findAll(alice.get("/me/"+bobMe).doc, byTestID("attempt")), 1)
 
-	// Saying so switches it.
+	// Saying so switches it, for this visit: the page Alice remembered
+	// is set aside here, so it cannot win over Bob's.
 	r = alice.post("/me/"+bobMe+"/adopt", nil, nil)
 	assert.Equal(t, http.StatusSeeOther, r.status)
+	assert.Equal(t, bobMe, setCookieIn(r, visitCookie).Value)
+	assert.Less(t, setCookieIn(r, meCookie).MaxAge, 0)
 	assert.Equal(t, bobMe, alice.me())
-	assert.Empty(t, findAll(alice.get("/me/"+bobMe).doc, byTestID("adopt")))
+	h := alice.get("/me/" + bobMe)
+	assert.Empty(t, findAll(h.doc, byTestID("adopt")))
+	find(t, h.doc, byTestID("remember"))
+	alice.take(samePlan(spectrumOf(t), 3))
+	assert.Len(t, findAll(bob.get("/me/"+bobMe).doc, byTestID("attempt")), 2, "from now on")
+	assert.Len(t, findAll(bob.get("/me/"+aliceMe).doc, byTestID("attempt")), 2)
 }
 
 func TestCompare_SameAttemptTwice(t *testing.T) {
@@ -1167,9 +1217,10 @@ func TestDeleteEverything_Drafts(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, b.get("/attempts/"+draft+"/1").status)
 }
 
-// TestHistory_LinkFromAnotherSite: a personal link followed from another
-// site is not adopted silently: someone could send their own link so that
-// the reader's results land in their history.
+// TestHistory_LinkFromAnotherSite: a personal link is never adopted by
+// opening it, however it was opened: someone could send their own link so
+// that the reader's results land in their history. Joining is a POST from
+// the page, which another site cannot send.
 func TestHistory_LinkFromAnotherSite(t *testing.T) {
 	e := newEnv(t)
 	owner := newPersonBrowser(e, e.newClient())
@@ -1177,18 +1228,32 @@ func TestHistory_LinkFromAnotherSite(t *testing.T) {
 	link := "/me/" + owner.me()
 
 	reader := newPersonBrowser(e, e.newClient())
-	req, err := http.NewRequest(http.MethodGet, e.srv.URL+link, nil)
-	require.NoError(t, err)
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	r := e.do(reader.c, req)
-	require.Equal(t, http.StatusOK, r.status)
-	assert.Nil(t, setCookieIn(r, meCookie), "no cookie from a link on another site")
-	assert.Empty(t, reader.me())
-	assert.Contains(t, text(find(t, r.doc, byTestID("adopt"))), "does not remember this page yet")
+	for _, site := range []string{"cross-site", "same-site", "none", "same-origin", ""} {
+		req, err := http.NewRequest(http.MethodGet, e.srv.URL+link, nil)
+		require.NoError(t, err)
+		if site != "" {
+			req.Header.Set("Sec-Fetch-Site", site)
+		}
+		r := e.do(reader.c, req)
+		require.Equal(t, http.StatusOK, r.status, site)
+		assert.Empty(t, r.header.Values("Set-Cookie"), "Sec-Fetch-Site %q: no cookie from opening a link", site)
+		assert.Empty(t, reader.me(), site)
+		adopt := find(t, r.doc, byTestID("adopt"))
+		assert.Contains(t, text(adopt), "This is the private page of whoever was given this link", site)
+		assert.NotContains(t, text(adopt), "a different private page", "%s: the browser holds none", site)
+	}
 
-	// Typed or bookmarked (no header, or Sec-Fetch-Site: none), it is adopted.
-	r = reader.get(link)
-	assert.NotNil(t, setCookieIn(r, meCookie))
+	r := reader.post(link+"/adopt", nil, crossSiteForm)
+	assert.Equal(t, http.StatusForbidden, r.status)
+	assert.Empty(t, reader.me(), "another site cannot make the browser join")
+
+	reader.take(samePlan(spectrumOf(t), 4))
+	assert.NotEqual(t, owner.me(), reader.me())
+	assert.Len(t, attemptLinks(t, owner.get(link)), 1, "the reader's result is the reader's")
+
+	r = reader.post(link+"/adopt", nil, nil)
+	require.Equal(t, http.StatusSeeOther, r.status)
+	assert.Equal(t, owner.me(), reader.me())
 }
 
 // TestForgetDevice_Drafts: forgetting the device also forgets unfinished
