@@ -72,8 +72,8 @@ func TestHostileInput(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, e.post("/attempts/"+live+"/1", pageForm(t, first, "next", saved)).status)
 
 	done := e.start(spectrumQuiz)
-	e.answerAll(done, func(string) (int, bool) { return 4, true })
-	require.Equal(t, http.StatusOK, e.get("/results/"+done).status)
+	result := resultOf(t, e.answerAll(done, func(string) (int, bool) { return 4, true }))
+	require.Equal(t, http.StatusOK, e.get("/results/"+result).status)
 
 	// A token of the right shape that names no attempt.
 	unknown := []byte(live)
@@ -165,12 +165,18 @@ func TestHostileInput(t *testing.T) {
 		{name: "PostPageWord", method: "POST", path: "/attempts/{live}/abc", ctype: formType, body: pageOne("3"), want: 404},
 		{name: "PostPageHuge", method: "POST", path: "/attempts/{live}/99999999999999999999999", ctype: formType, body: pageOne("3"), want: 404},
 
-		// A completed attempt: whatever is sent, the result is where it
-		// leads, and nothing changes.
-		{name: "DoneGarbageForm", method: "POST", path: "/attempts/{done}/1", ctype: formType, body: "b01=1&b01=2&%ff=%zz", want: 303, location: "/results/{done}"},
-		{name: "DonePageNine", method: "POST", path: "/attempts/{done}/9", ctype: formType, body: pageOne("3"), want: 303, location: "/results/{done}"},
-		{name: "DoneGetPageWord", method: "GET", path: "/attempts/{done}/abc", want: 303, location: "/results/{done}"},
+		// A completed attempt, in the browser that finished it: whatever
+		// is sent, the result is where it leads, and nothing changes.
+		{name: "DoneGarbageForm", method: "POST", path: "/attempts/{done}/1", ctype: formType, body: "b01=1&b01=2&%ff=%zz", want: 303, location: "/results/{result}"},
+		{name: "DonePageNine", method: "POST", path: "/attempts/{done}/9", ctype: formType, body: pageOne("3"), want: 303, location: "/results/{result}"},
+		{name: "DoneGetPageWord", method: "GET", path: "/attempts/{done}/abc", want: 303, location: "/results/{result}"},
 		{name: "DoneBodyTooLarge", method: "POST", path: "/attempts/{done}/8", ctype: formType, body: huge, want: 413},
+		// The attempt's token opens no result, even there, and deletes none.
+		{name: "ResultByAttemptToken", method: "GET", path: "/results/{done}", want: 404},
+		{name: "ResultJSONByAttemptToken", method: "GET", path: "/results/{done}.json", want: 404},
+		{name: "ResultDeleteConfirmByAttemptToken", method: "GET", path: "/results/{done}/delete", want: 404},
+		{name: "ResultDeleteByAttemptToken", method: "POST", path: "/results/{done}/delete", ctype: formType, want: 404},
+		{name: "ResultByLiveAttemptToken", method: "GET", path: "/results/{live}", want: 404},
 
 		// Wrong methods. A path that matches a route answers 405; one that
 		// matches none answers 404 (routes.go).
@@ -186,11 +192,11 @@ func TestHostileInput(t *testing.T) {
 		{name: "DeleteAttempt", method: "DELETE", path: "/attempts/{live}", want: 405},
 		{name: "PostAttempt", method: "POST", path: "/attempts/{live}", ctype: formType, body: pageOne("3"), want: 405},
 		{name: "PutDoneAttemptPage", method: "PUT", path: "/attempts/{done}/1", ctype: formType, body: pageOne("3"), want: 405},
-		{name: "PostResult", method: "POST", path: "/results/{done}", ctype: formType, body: pageOne("3"), want: 405},
-		{name: "PostResultJSON", method: "POST", path: "/results/{done}.json", ctype: "application/json", body: "{}", want: 405},
-		{name: "DeleteResult", method: "DELETE", path: "/results/{done}", want: 405},
-		{name: "PutResultJSON", method: "PUT", path: "/results/{done}.json", ctype: "application/json", body: "{}", want: 405},
-		{name: "PatchResult", method: "PATCH", path: "/results/{done}", want: 405},
+		{name: "PostResult", method: "POST", path: "/results/{result}", ctype: formType, body: pageOne("3"), want: 405},
+		{name: "PostResultJSON", method: "POST", path: "/results/{result}.json", ctype: "application/json", body: "{}", want: 405},
+		{name: "DeleteResult", method: "DELETE", path: "/results/{result}", want: 405},
+		{name: "PutResultJSON", method: "PUT", path: "/results/{result}.json", ctype: "application/json", body: "{}", want: 405},
+		{name: "PatchResult", method: "PATCH", path: "/results/{result}", want: 405},
 		{name: "PostHome", method: "POST", path: "/", ctype: formType, body: "x=1", want: 405},
 		{name: "DeleteHome", method: "DELETE", path: "/", want: 405},
 		{name: "OptionsHome", method: "OPTIONS", path: "/", want: 405},
@@ -252,7 +258,7 @@ func TestHostileInput(t *testing.T) {
 	require.GreaterOrEqual(t, len(tests), 40)
 
 	fill := func(s string) string {
-		return strings.NewReplacer("{live}", live, "{done}", done).Replace(s)
+		return strings.NewReplacer("{live}", live, "{done}", done, "{result}", result).Replace(s)
 	}
 	// No case may write anything: the database must look after each case
 	// as it did before it.
@@ -358,7 +364,7 @@ func assertCalmPage(t *testing.T, r *response) {
 }
 
 // assertInert checks that nothing in a response could run: no script but
-// our own static one, no image, no event handler, no javascript: URL. No
+// our own static ones, no image, no event handler, no javascript: URL. No
 // page of ours has any other, so any there came from the request.
 func assertInert(t *testing.T, r *response) {
 	t.Helper()
@@ -391,9 +397,10 @@ func assertInert(t *testing.T, r *response) {
 	assert.Empty(t, names, "active markup in the page")
 }
 
-// ownScript is the one script tag our pages carry: a static file under
-// its content hash, with no inline code.
-var ownScript = regexp.MustCompile(`<script src="/static/copy\.[0-9a-f]{12}\.js" defer></script>`)
+// ownScript is a script tag our pages carry: one of our two static files
+// (copying a link, leaving quickly) under its content hash, with no
+// inline code.
+var ownScript = regexp.MustCompile(`<script src="/static/(copy|exit)\.[0-9a-f]{12}\.js" defer></script>`)
 
 // assertProblemShown checks a 422: the page is the form again, with the
 // problem in the summary and next to item id, and the other answers given
@@ -419,8 +426,7 @@ const xss = `"'><script>alert(1)</script><img src=x onerror=alert(2)>`
 func TestXSS_Rendering(t *testing.T) {
 	e := newEnv(t)
 	live := e.start(spectrumQuiz)
-	done := e.start(spectrumQuiz)
-	e.answerAll(done, func(string) (int, bool) { return 2, true })
+	result := resultOf(t, e.answerAll(e.start(spectrumQuiz), func(string) (int, bool) { return 2, true }))
 	enc := url.PathEscape(xss)
 	q := url.QueryEscape(xss)
 
@@ -445,7 +451,7 @@ func TestXSS_Rendering(t *testing.T) {
 		{name: "HomeQuery", method: "GET", path: "/?q=" + q + "&" + q + "=1", want: 200},
 		{name: "QuizQuery", method: "GET", path: "/quizzes/" + spectrumQuiz + "?q=" + q, want: 200},
 		{name: "PageQuery", method: "GET", path: "/attempts/" + live + "/1?_section=" + q + "&b01=" + q, want: 200},
-		{name: "ResultQuery", method: "GET", path: "/results/" + done + "?q=" + q, want: 200},
+		{name: "ResultQuery", method: "GET", path: "/results/" + result + "?q=" + q, want: 200},
 		{name: "AnswerValue", method: "POST", path: "/attempts/" + live + "/1", body: pageOne(q), want: 422},
 		{name: "AnswerValueBack", method: "POST", path: "/attempts/" + live + "/2",
 			body: "_section=self-worth&_nav=back&w01=" + q, want: 422},
@@ -488,7 +494,7 @@ func TestXSS_Rendering(t *testing.T) {
 	}
 
 	t.Run("ResultJSON", func(t *testing.T) {
-		r := e.get("/results/" + done + ".json?q=" + q)
+		r := e.get("/results/" + result + ".json?q=" + q)
 		require.Equal(t, http.StatusOK, r.status)
 		assert.Equal(t, "application/json; charset=utf-8", r.header.Get("Content-Type"))
 		assert.Equal(t, "nosniff", r.header.Get("X-Content-Type-Options"), "never sniffed as HTML")
@@ -503,7 +509,7 @@ func TestXSS_Rendering(t *testing.T) {
 			"evil.example'onfocus='alert(1)'autofocus='",
 			"evil.example&quot;onfocus=alert(1)&amp;",
 		} {
-			req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/results/"+done, nil)
+			req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/results/"+result, nil)
 			require.NoError(t, err)
 			req.Host = host
 			r := e.do(e.client, req)
@@ -511,7 +517,7 @@ func TestXSS_Rendering(t *testing.T) {
 			assertInert(t, r)
 			assert.False(t, strings.Contains(r.body, host), "printed as it came")
 			in := find(t, r.doc, byTestID("result-url"))
-			assert.Equal(t, "http://"+host+"/results/"+done, attr(in, "value"), "escaped exactly once")
+			assert.Equal(t, "http://"+host+"/results/"+result, attr(in, "value"), "escaped exactly once")
 			var keys []string
 			for _, a := range in.Attr {
 				keys = append(keys, a.Key)

@@ -44,6 +44,7 @@ type twin struct {
 	Support []string `json:"support"`
 }
 
+// twin reads the JSON twin of the result with the given token.
 func (e *env) twin(token string) twin {
 	e.t.Helper()
 	r := e.get("/results/" + token + ".json")
@@ -100,8 +101,7 @@ func TestOtherQuiz_ScoredExactly(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			token := e.start("weighted-sleep")
-			e.answerAll(token, func(id string) (int, bool) { v, ok := tt.answers[id]; return v, ok })
+			token := resultOf(t, e.answerAll(e.start("weighted-sleep"), func(id string) (int, bool) { v, ok := tt.answers[id]; return v, ok }))
 			tw := e.twin(token)
 			assert.Equal(t, "weighted-sleep", tw.Quiz.ID)
 			assert.Equal(t, 3, tw.Quiz.Version)
@@ -146,8 +146,7 @@ func TestQuizChanged(t *testing.T) {
 	answers := map[string]int{"n1": 1, "n2": 3, "n3": 1, "n4": 3, "d1": 2, "d2": 3, "d3": 4, "d4": 1}
 
 	first := newEnvAt(t, dbPath, v1)
-	done := first.start("weighted-sleep")
-	first.answerAll(done, func(id string) (int, bool) { v, ok := answers[id]; return v, ok })
+	done := resultOf(t, first.answerAll(first.start("weighted-sleep"), func(id string) (int, bool) { v, ok := answers[id]; return v, ok }))
 	unfinished := first.start("weighted-sleep")
 	first.srv.Close()
 	require.NoError(t, first.db.Close())
@@ -180,8 +179,7 @@ func TestQuizChanged(t *testing.T) {
 	})
 
 	t.Run("NewAttemptsUseTheNewFile", func(t *testing.T) {
-		token := second.start("weighted-sleep")
-		second.answerAll(token, func(id string) (int, bool) { v, ok := answers[id]; return v, ok })
+		token := resultOf(t, second.answerAll(second.start("weighted-sleep"), func(id string) (int, bool) { v, ok := answers[id]; return v, ok }))
 		page := second.get("/results/" + token)
 		assert.Equal(t, "A renamed result", text(find(t, page.doc, byTestID("result-title"))))
 		assert.Equal(t, 4, second.twin(token).Quiz.Version)
@@ -208,7 +206,9 @@ func TestDraftCookie(t *testing.T) {
 
 	// Finishing clears it.
 	done := e.answerAll(token, func(string) (int, bool) { return 4, true })
-	require.Equal(t, "/results/"+token, done.location)
+	c := setCookieIn(done, "tandem_draft_"+spectrumQuiz)
+	require.NotNil(t, c, "the draft cookie is cleared")
+	assert.Less(t, c.MaxAge, 0)
 	assert.Empty(t, findAll(e.get("/").doc, byAttr("href", "/attempts/"+token)))
 }
 
@@ -292,9 +292,9 @@ func TestBaseURL(t *testing.T) {
 
 	// Over plain http the test client drops the Secure cookie; the quiz
 	// needs none, as its token is in the URL.
-	e.answerAll(token, func(string) (int, bool) { return 2, true })
-	page := e.get("/results/" + token)
-	assert.Equal(t, "https://tandem.example/results/"+token, attr(find(t, page.doc, byTestID("result-url")), "value"))
+	result := resultOf(t, e.answerAll(token, func(string) (int, bool) { return 2, true }))
+	page := e.get("/results/" + result)
+	assert.Equal(t, "https://tandem.example/results/"+result, attr(find(t, page.doc, byTestID("result-url")), "value"))
 }
 
 // TestPastQuizCheckedAtStart: a stored quiz file that no longer loads is

@@ -57,10 +57,9 @@ func TestSupport_ResultPage(t *testing.T) {
 	e := newEnv(t, q)
 
 	t.Run("Raised", func(t *testing.T) {
-		token := e.start("cares")
-		e.answerAll(token, func(id string) (int, bool) {
+		token := resultOf(t, e.answerAll(e.start("cares"), func(id string) (int, bool) {
 			return map[string]int{"h1": 5, "a1": 5, "b1": 3, "sa1": 4}[id], true
-		})
+		}))
 		req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/results/"+token, nil)
 		require.NoError(t, err)
 		req.Header.Set("Accept-Language", "en-GB,en;q=0.8")
@@ -99,19 +98,17 @@ func TestSupport_ResultPage(t *testing.T) {
 	})
 
 	t.Run("RaisedByAScoredItem", func(t *testing.T) {
-		token := e.start("cares")
-		e.answerAll(token, func(id string) (int, bool) {
+		token := resultOf(t, e.answerAll(e.start("cares"), func(id string) (int, bool) {
 			return map[string]int{"h1": 1, "a1": 1, "b1": 5}[id], id != "sa1"
-		})
+		}))
 		page := e.get("/results/" + token)
 		assert.Len(t, findAll(page.doc, byTestID("support")), 1)
 	})
 
 	t.Run("NotRaised", func(t *testing.T) {
-		token := e.start("cares")
-		e.answerAll(token, func(id string) (int, bool) {
+		token := resultOf(t, e.answerAll(e.start("cares"), func(id string) (int, bool) {
 			return map[string]int{"h1": 1, "a1": 1, "b1": 3, "sa1": 3}[id], true
-		})
+		}))
 		page := e.get("/results/" + token)
 		assert.Empty(t, findAll(page.doc, byTestID("support")), "an answer below min raises nothing")
 		twin := e.get("/results/" + token + ".json")

@@ -84,11 +84,14 @@ func TestTakeQuiz(t *testing.T) {
 	// optional safety page unanswered.
 	n := 0
 	done := e.answerAll(token, func(id string) (int, bool) { n++; return 1 + n%5, !isSafetyItem(id) })
-	assert.Equal(t, "/results/"+token, done.location)
+	result := resultOf(t, done)
+	assert.NotEqual(t, token, result, "the result has a token of its own")
 	assert.Equal(t, 1, e.count(`SELECT count(*) FROM attempts WHERE status = 'completed'`))
+	assert.Equal(t, 1, e.count(`SELECT count(*) FROM attempts WHERE token_hash = ? AND result_token_hash = ?`,
+		tandem.HashToken(token), tandem.HashToken(result)), "only the result token's hash is stored")
 	assert.Equal(t, 53, e.count(`SELECT count(*) FROM answers`))
 
-	page := e.get("/results/" + token)
+	page := e.get("/results/" + result)
 	require.Equal(t, http.StatusOK, page.status)
 	assert.Equal(t, "no-store", page.header.Get("Cache-Control"))
 	for _, id := range []string{"result-title", "result-summary", "result-body", "spectrum", "map", "next-steps", "pull-left", "pull-right", "map-marker", "spectrum-text", "map-text"} {
@@ -98,15 +101,16 @@ func TestTakeQuiz(t *testing.T) {
 	steps := findAll(find(t, page.doc, byTestID("next-steps")), byTag("li"))
 	assert.GreaterOrEqual(t, len(steps), 3)
 	url := find(t, page.doc, byTestID("result-url"))
-	assert.Equal(t, e.srv.URL+"/results/"+token, attr(url, "value"))
+	assert.Equal(t, e.srv.URL+"/results/"+result, attr(url, "value"))
+	assert.NotContains(t, page.body, token, "the result page does not name the attempt")
 	alt := find(t, page.doc, byAttr("rel", "alternate"))
 	assert.Equal(t, "application/json", attr(alt, "type"))
-	assert.Equal(t, "/results/"+token+".json", attr(alt, "href"))
+	assert.Equal(t, "/results/"+result+".json", attr(alt, "href"))
 
 	raw := e.get(attr(alt, "href"))
 	require.Equal(t, http.StatusOK, raw.status)
 	assert.Equal(t, "application/json; charset=utf-8", raw.header.Get("Content-Type"))
-	doc := e.twin(token)
+	doc := e.twin(result)
 	assert.Equal(t, spectrumQuiz, doc.Quiz.ID)
 	assert.Equal(t, 2, doc.Quiz.Version)
 	assert.Equal(t, "2026-11-21T10:00:00Z", doc.CompletedAt)
@@ -222,7 +226,10 @@ func TestFinish_DoubleSubmit(t *testing.T) {
 		path = r.location
 	}
 
-	// The same final form sent five times at once, then once more later.
+	// The same final form sent five times at once, then once more later:
+	// one attempt, one result, and the form sent again later, from the
+	// browser that finished it, lands on that result. (Where each of the
+	// five sent at once lands: TestFinish_SentAgainWhileFinishing.)
 	var wg sync.WaitGroup
 	locations := make([]string, 5)
 	for i := range locations {
@@ -233,10 +240,20 @@ func TestFinish_DoubleSubmit(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	again := e.post(lastPath, lastForm)
-	assert.Equal(t, http.StatusSeeOther, again.status)
-	for _, loc := range append(locations, again.location) {
-		assert.Equal(t, "/results/"+token, loc)
+	assert.Equal(t, 1, e.count(`SELECT count(*) FROM attempts`))
+	assert.Equal(t, 10, e.count(`SELECT count(*) FROM scale_scores`))
+	var result string
+	for _, loc := range locations {
+		if r, ok := strings.CutPrefix(loc, "/results/"); ok && r != token {
+			result = r
+		}
+	}
+	require.NotEmpty(t, result, "one of them finished the attempt: %v", locations)
+	assert.Equal(t, 1, e.count(`SELECT count(*) FROM attempts WHERE result_token_hash = ?`, tandem.HashToken(result)))
+	for range 2 {
+		again := e.post(lastPath, lastForm)
+		assert.Equal(t, http.StatusSeeOther, again.status)
+		assert.Equal(t, "/results/"+result, again.location)
 	}
 	assert.Equal(t, 1, e.count(`SELECT count(*) FROM attempts`))
 	assert.Equal(t, 10, e.count(`SELECT count(*) FROM scale_scores`))
@@ -263,8 +280,8 @@ func TestFinish_EarlierPageIncomplete(t *testing.T) {
 
 func TestResult_NotFound(t *testing.T) {
 	e := newEnv(t)
-	token := e.start(spectrumQuiz)
-	e.answerAll(token, func(string) (int, bool) { return 3, true })
+	attempt := e.start(spectrumQuiz)
+	token := resultOf(t, e.answerAll(attempt, func(string) (int, bool) { return 3, true }))
 	require.Equal(t, http.StatusOK, e.get("/results/"+token).status)
 
 	other := []rune(token)
@@ -280,19 +297,36 @@ func TestResult_NotFound(t *testing.T) {
 		"/results/",
 		"/attempts/" + string(other) + "/1",
 		"/attempts/" + token[:20],
+		"/attempts/" + token, // a result's token opens no attempt
 		"/results/" + strings.Repeat("x", 5000),
+		"/results/" + attempt, // nor an attempt's a result
+		"/results/" + attempt + ".json",
 	} {
 		r := e.get(path)
 		assert.Equal(t, http.StatusNotFound, r.status, path)
 	}
 }
 
-func TestResult_InProgressGoesBackToTheQuiz(t *testing.T) {
+// TestResult_AttemptTokenOpensNoResult: the attempt's token, before or
+// after it is finished, opens no result, and says no more than a token
+// that names nothing: not that the attempt exists, nor that it is done.
+func TestResult_AttemptTokenOpensNoResult(t *testing.T) {
 	e := newEnv(t)
-	token := e.start(spectrumQuiz)
-	r := e.get("/results/" + token)
-	assert.Equal(t, http.StatusSeeOther, r.status)
-	assert.Equal(t, "/attempts/"+token, r.location)
+	live := e.start(spectrumQuiz)
+	done := e.start(spectrumQuiz)
+	e.answerAll(done, func(string) (int, bool) { return 3, true })
+	unknown := e.get("/results/" + tandem.NewToken())
+	require.Equal(t, http.StatusNotFound, unknown.status)
+	for _, token := range []string{live, done} {
+		for _, path := range []string{"/results/" + token, "/results/" + token + ".json", "/results/" + token + "/delete"} {
+			r := e.get(path)
+			assert.Equal(t, http.StatusNotFound, r.status, path)
+			assert.Empty(t, r.location, path)
+			if r.doc != nil {
+				assert.Equal(t, text(find(t, unknown.doc, byTag("h1"))), text(find(t, r.doc, byTag("h1"))), path)
+			}
+		}
+	}
 }
 
 func TestHealth(t *testing.T) {
@@ -358,14 +392,15 @@ func TestLogs_NoTokensNoAnswers(t *testing.T) {
 	page := e.get("/attempts/" + token + "/1")
 	ids := itemIDsOf(page)
 	require.Equal(t, http.StatusUnprocessableEntity, e.post("/attempts/"+token+"/1", pageForm(t, page, "next", map[string]int{ids[0]: 4})).status)
-	e.answerAll(token, func(string) (int, bool) { return 4, true })
-	e.get("/results/" + token)
-	e.get("/results/" + token + ".json")
+	result := resultOf(t, e.answerAll(token, func(string) (int, bool) { return 4, true }))
+	e.get("/results/" + result)
+	e.get("/results/" + result + ".json")
 	e.get("/results/" + tandem.NewToken())
 
 	out := logs.String()
 	assert.Contains(t, out, `"route":"/results/{token}"`, "requests are logged by route")
 	assert.NotContains(t, out, token)
+	assert.NotContains(t, out, result)
 	for _, id := range ids {
 		assert.NotContains(t, out, `"`+id+`"`, "item ids (and so answers) stay out of the log")
 	}
