@@ -29,7 +29,8 @@ import (
 // /share/{token}) are keys in themselves: whoever holds one may use it.
 // There the other tenant tries the victim's ids under their own key, and
 // the victim's other secrets — the ones most likely to be passed on, such
-// as a result link — in the place of the key.
+// as a result link, or the link of an attempt the victim finished — in the
+// place of the key.
 
 // tenantNames name the two tenants' therapists.
 var tenantNames = [2]string{"Alpha", "Beta"}
@@ -47,7 +48,8 @@ type tenant struct {
 	linkID      int64
 	linkToken   string    // the share link's secret
 	me          string    // the client's personal token
-	results     [2]string // the client's two completed attempts, newest first
+	results     [2]string // the result tokens of the client's two completed attempts, newest first
+	done        [2]string // those attempts' own tokens, which open nothing for anyone else
 	attempts    [2]int64  // and their ids
 	draft       string    // an unfinished attempt of the client
 	personID    int64
@@ -104,9 +106,9 @@ func (w *tenantWorld) newTenant(tb testing.TB, n int) *tenant {
 	wording := attr(find(tb, r.doc, byAttr("name", "wording")), "value")
 	r = w.send(tb, tn.client, http.MethodPost, share.Path, url.Values{"wording": {wording}})
 	require.Equal(tb, http.StatusSeeOther, r.status, r.body)
-	tn.results[1] = tenantAttemptToken(tb, r.location)
-	w.answer(tb, tn.client, tn.results[1], 2)
-	tn.me = w.cookie(tb, tn.client, "tandem_me")
+	tn.done[1] = tenantAttemptToken(tb, r.location)
+	tn.results[1] = w.answer(tb, tn.client, tn.done[1], 2)
+	tn.me = heldToken(tb, w.e, tn.client)
 	require.NotEmpty(tb, tn.me, "consenting gives the client a personal page")
 
 	// The second, for the therapist too, from the client's page; then one
@@ -116,8 +118,8 @@ func (w *tenantWorld) newTenant(tb testing.TB, n int) *tenant {
 	retake := attr(find(tb, find(tb, r.doc, byTestID("share")), byTestID("share-retake")).Parent, "action")
 	r = w.send(tb, tn.client, http.MethodPost, retake, nil)
 	require.Equal(tb, http.StatusSeeOther, r.status, r.body)
-	tn.results[0] = tenantAttemptToken(tb, r.location)
-	w.answer(tb, tn.client, tn.results[0], 4)
+	tn.done[0] = tenantAttemptToken(tb, r.location)
+	tn.results[0] = w.answer(tb, tn.client, tn.done[0], 4)
 	tn.draft = w.startAttempt(tb, tn.client)
 
 	// Ids, as the pages link them.
@@ -128,8 +130,9 @@ func (w *tenantWorld) newTenant(tb testing.TB, n int) *tenant {
 		links = append(links, attr(find(tb, li, byTag("a")), "href"))
 	}
 	require.Len(tb, links, 2, "both attempts are in the history")
-	for i, token := range tn.results {
-		tn.attempts[i] = w.idOf(tb, `SELECT id FROM attempts WHERE token_hash = ?`, tandem.HashToken(token))
+	for i, token := range tn.done {
+		tn.attempts[i] = w.idOf(tb, `SELECT id FROM attempts WHERE token_hash = ? AND result_token_hash = ?`,
+			tandem.HashToken(token), tandem.HashToken(tn.results[i]))
 		assert.Contains(tb, links, "/me/"+tn.me+"/attempts/"+formatTenantID(tn.attempts[i]))
 	}
 	stopAction := attr(find(tb, find(tb, r.doc, byTestID("share")), byTestID("stop")).Parent, "action")
@@ -172,23 +175,13 @@ func (w *tenantWorld) startAttempt(tb testing.TB, c *http.Client) string {
 	return tenantAttemptToken(tb, r.location)
 }
 
-// answer completes the attempt as browser c, every item answered v.
-func (w *tenantWorld) answer(tb testing.TB, c *http.Client, token string, v int) {
+// answer completes the attempt as browser c, every item answered v, and
+// returns its result's token.
+func (w *tenantWorld) answer(tb testing.TB, c *http.Client, token string, v int) string {
 	tb.Helper()
 	e := *w.e
 	e.t, e.client = tb, c
-	r := e.answerAll(token, func(string) (int, bool) { return v, true })
-	require.Equal(tb, "/results/"+token, r.location)
-}
-
-func (w *tenantWorld) cookie(tb testing.TB, c *http.Client, name string) string {
-	tb.Helper()
-	for _, ck := range c.Jar.Cookies(mustURL(tb, w.e.srv.URL)) {
-		if ck.Name == name {
-			return ck.Value
-		}
-	}
-	return ""
+	return resultOf(tb, e.answerAll(token, func(string) (int, bool) { return v, true }))
 }
 
 func (w *tenantWorld) idOf(tb testing.TB, query string, args ...any) int64 {
@@ -287,13 +280,14 @@ func (w *tenantWorld) browser(a tenantActor, v, o *tenant) *http.Client {
 
 // tenantExpand fills a path template with the victim's (v) things and the
 // other tenant's (o): {link}, {client}, {a0} and {a1} (attempt ids, newest
-// first), {me}, {result}, {draft}, {linktoken}; {other.…} for o's. {none}
-// is an id that exists nowhere and {random} a token that opens nothing.
+// first), {me}, {result} (a0's result), {done} (a0's own token), {draft},
+// {linktoken}; {other.…} for o's. {none} is an id that exists nowhere and
+// {random} a token that opens nothing.
 func tenantExpand(path string, v, o *tenant) string {
 	id := formatTenantID
 	return strings.NewReplacer(
 		"{link}", id(v.linkID), "{client}", id(v.shareID), "{a0}", id(v.attempts[0]), "{a1}", id(v.attempts[1]),
-		"{me}", v.me, "{result}", v.results[0], "{draft}", v.draft, "{linktoken}", v.linkToken,
+		"{me}", v.me, "{result}", v.results[0], "{done}", v.done[0], "{draft}", v.draft, "{linktoken}", v.linkToken,
 		"{other.client}", id(o.shareID), "{other.me}", o.me, "{other.a0}", id(o.attempts[0]),
 		"{none}", "999999", "{random}", tandem.NewToken(),
 	).Replace(path)
@@ -352,6 +346,7 @@ func tenantKeyConfusion(path, key string, others ...string) []tenantReq {
 	holders := map[string]tenantActor{
 		"{linktoken}": asOwnTherapist,   // made the link
 		"{result}":    asOtherClient,    // a result link passed on
+		"{done}":      asOtherClient,    // started by someone else, who passed it on
 		"{me}":        asOtherTherapist, // leaked
 		"{draft}":     asAnonymous,      // leaked
 	}
@@ -487,7 +482,7 @@ func tenantRows() []tenantRow {
 		// A client's personal page, and the ids under it.
 		{method: get, pattern: "/me/{me}/",
 			owner: tenantReq{who: asOwnClient, path: "/me/{me}", status: ok, shows: clientSees},
-			others: append(tenantKeyConfusion("/me/{me}", "{me}", "{result}", "{linktoken}", "{draft}"),
+			others: append(tenantKeyConfusion("/me/{me}", "{me}", "{result}", "{linktoken}", "{draft}", "{done}"),
 				tenantReq{who: asOtherClient, path: "/me/{other.me}", status: ok, hides: clientSees})},
 		{method: get, pattern: "/me/{me}/attempts/{attempt}",
 			owner: tenantReq{who: asOwnClient, path: "/me/{me}/attempts/{a0}", status: ok},
@@ -535,12 +530,21 @@ func tenantRows() []tenantRow {
 		{method: post, pattern: "/me/{me}/delete", changes: true, alone: true,
 			owner:  tenantReq{who: asOwnClient, path: "/me/{me}/delete", status: see, location: "/deleted"},
 			others: tenantKeyConfusion("/me/{me}/delete", "{me}", "{result}", "{linktoken}", "{draft}")},
+		// Forgetting acts on the browser that asks, whatever the link: like
+		// POST /forget, it changes nothing of anyone's data.
 		{method: post, pattern: "/me/{me}/forget", alone: true,
-			owner:  tenantReq{who: asOwnClient, path: "/me/{me}/forget", status: see, location: "/"},
-			others: tenantKeyConfusion("/me/{me}/forget", "{me}", "{result}", "{linktoken}")},
+			owner: tenantReq{who: asOwnClient, path: "/me/{me}/forget", status: see, location: "/"},
+			others: []tenantReq{
+				{who: asOtherClient, path: "/me/{me}/forget", status: see, location: "/"},
+				{who: asOtherTherapist, path: "/me/{result}/forget", status: see, location: "/"},
+				{who: asAnonymous, path: "/me/{random}/forget", status: see, location: "/"},
+			}},
 		{method: post, pattern: "/me/{me}/adopt",
 			owner:  tenantReq{who: asOwnClient, path: "/me/{me}/adopt", status: see, location: "/me/{me}"},
-			others: tenantKeyConfusion("/me/{me}/adopt", "{me}", "{result}", "{linktoken}")},
+			others: tenantKeyConfusion("/me/{me}/adopt", "{me}", "{result}", "{linktoken}", "{done}")},
+		{method: post, pattern: "/me/{me}/remember",
+			owner:  tenantReq{who: asOwnClient, path: "/me/{me}/remember", status: see, location: "/me/{me}"},
+			others: tenantKeyConfusion("/me/{me}/remember", "{me}", "{result}", "{linktoken}", "{done}")},
 		{method: post, pattern: "/me/{me}/shares/{share}/stop", changes: true, alone: true,
 			owner: tenantReq{who: asOwnClient, path: "/me/{me}/shares/{client}/stop", status: see, location: "/me/{me}"},
 			others: append(tenantKeyConfusion("/me/{me}/shares/{client}/stop", "{me}", "{result}", "{linktoken}"),
@@ -560,28 +564,33 @@ func tenantRows() []tenantRow {
 			owner:  tenantReq{who: asOwnClient, path: "/share/{linktoken}", status: see, location: "/attempts/*"},
 			others: tenantKeyConfusion("/share/{linktoken}", "{linktoken}", "{me}", "{result}", "{draft}")},
 
-		// An attempt's own links.
+		// An attempt's own links. Once it is finished they lead to its
+		// result only in the browser that finished it: for anyone else
+		// holding the link they are gone.
 		{method: get, pattern: "/attempts/{token}",
-			owner:  tenantReq{who: asOwnClient, path: "/attempts/{draft}", status: see, location: "/attempts/{draft}/1"},
-			others: tenantKeyConfusion("/attempts/{draft}", "{draft}", "{me}", "{linktoken}")},
+			owner: tenantReq{who: asOwnClient, path: "/attempts/{draft}", status: see, location: "/attempts/{draft}/1"},
+			others: append(tenantKeyConfusion("/attempts/{draft}", "{draft}", "{me}", "{linktoken}", "{done}"),
+				tenantReq{who: asOwnClient, path: "/attempts/{done}", status: see, location: "/results/{result}"})},
 		{method: get, pattern: "/attempts/{token}/{page}",
-			owner:  tenantReq{who: asOwnClient, path: "/attempts/{draft}/1", status: ok},
-			others: tenantKeyConfusion("/attempts/{draft}/1", "{draft}", "{me}", "{linktoken}")},
+			owner: tenantReq{who: asOwnClient, path: "/attempts/{draft}/1", status: ok},
+			others: append(tenantKeyConfusion("/attempts/{draft}/1", "{draft}", "{me}", "{linktoken}", "{done}"),
+				tenantReq{who: asOwnClient, path: "/attempts/{done}/1", status: see, location: "/results/{result}"})},
 		{method: post, pattern: "/attempts/{token}/{page}", form: tenantDraftForm, changes: true,
-			owner:  tenantReq{who: asOwnClient, path: "/attempts/{draft}/1", status: see, location: "/attempts/{draft}/2"},
-			others: tenantKeyConfusion("/attempts/{draft}/1", "{draft}", "{me}", "{linktoken}")},
+			owner: tenantReq{who: asOwnClient, path: "/attempts/{draft}/1", status: see, location: "/attempts/{draft}/2"},
+			others: append(tenantKeyConfusion("/attempts/{draft}/1", "{draft}", "{me}", "{linktoken}", "{done}"),
+				tenantReq{who: asOwnClient, path: "/attempts/{done}/1", status: see, location: "/results/{result}"})},
 		{method: get, pattern: "/results/{token}",
 			owner:  tenantReq{who: asOwnClient, path: "/results/{result}", status: ok},
-			others: tenantKeyConfusion("/results/{result}", "{result}", "{me}", "{linktoken}")},
+			others: tenantKeyConfusion("/results/{result}", "{result}", "{me}", "{linktoken}", "{done}")},
 		{method: get, pattern: "/results/{token}.json",
 			owner:  tenantReq{who: asOwnClient, path: "/results/{result}.json", status: ok},
-			others: tenantKeyConfusion("/results/{result}.json", "{result}", "{me}", "{linktoken}")},
+			others: tenantKeyConfusion("/results/{result}.json", "{result}", "{me}", "{linktoken}", "{done}")},
 		{method: get, pattern: "/results/{token}/delete",
 			owner:  tenantReq{who: asOwnClient, path: "/results/{result}/delete", status: ok},
-			others: tenantKeyConfusion("/results/{result}/delete", "{result}", "{me}", "{linktoken}")},
+			others: tenantKeyConfusion("/results/{result}/delete", "{result}", "{me}", "{linktoken}", "{done}")},
 		{method: post, pattern: "/results/{token}/delete", changes: true, alone: true,
 			owner:  tenantReq{who: asOwnClient, path: "/results/{result}/delete", status: see, location: "/deleted"},
-			others: tenantKeyConfusion("/results/{result}/delete", "{result}", "{me}", "{linktoken}")},
+			others: tenantKeyConfusion("/results/{result}/delete", "{result}", "{me}", "{linktoken}", "{done}")},
 	}
 	return rows
 }
@@ -590,11 +599,13 @@ func tenantRows() []tenantRow {
 var tenantFree = map[string]string{
 	"GET /":                         "the home page, the same for everyone",
 	"GET /healthz":                  "the health check",
+	"GET /robots.txt":               "what crawlers may read, the same for everyone",
 	"GET /static/{file}":            "static files",
 	"GET /quizzes/{quiz}":           "a quiz's public page",
 	"POST /quizzes/{quiz}/attempts": "starts a new attempt, which only its token opens",
 	"GET /me":                       "sends a browser to the personal page its own cookie names",
 	"GET /deleted":                  "says that something was deleted",
+	"POST /forget":                  "makes this browser forget its own person, drafts and results",
 	"GET /signup":                   "the sign-up form",
 	"POST /signup":                  "creates a new account",
 	"GET /login":                    "the log-in form",
@@ -722,7 +733,8 @@ func (w *tenantWorld) checkReq(t *testing.T, row tenantRow, req tenantReq, v, o 
 	}
 	if req.status >= 400 {
 		for _, line := range r.header.Values("Set-Cookie") {
-			assert.False(t, strings.HasPrefix(line, "tandem_me="), "%s: a refusal sets the personal cookie", what)
+			assert.False(t, strings.HasPrefix(line, meCookie+"=") || strings.HasPrefix(line, visitCookie+"="),
+				"%s: a refusal sets a personal cookie", what)
 		}
 	}
 	if req.status == http.StatusNotFound {
