@@ -87,7 +87,7 @@ func TestTherapistFlow_ClientSharesTwice(t *testing.T) {
 
 	plan1, plan2 := keyPlan(q, 4, 3, nil), keyPlan(q, 2, 3, nil)
 	first := client.takeShared(token, plan1)
-	me := client.cookie(meCookie)
+	me := client.me()
 	require.True(t, tandem.ValidToken(me), "agreeing gives the client a personal page to stop from")
 	var person int64
 	require.NoError(t, e.raw().QueryRow(`SELECT id FROM people WHERE token_hash = ?`, tandem.HashToken(me)).Scan(&person))
@@ -101,7 +101,7 @@ func TestTherapistFlow_ClientSharesTwice(t *testing.T) {
 	// A second time through the same link.
 	second := client.takeShared(token, plan2)
 	assert.Equal(t, 1, e.count(`SELECT count(*) FROM shares`), "one client, however often they use the link")
-	assert.Equal(t, me, client.cookie(meCookie))
+	assert.Equal(t, me, client.me())
 	shareID := thShareID(t, e, linkID)
 	a1, a2 := attemptIDOf(e, first), attemptIDOf(e, second)
 	clientPath := "/therapist/clients/" + strconv.FormatInt(shareID, 10)
@@ -269,7 +269,7 @@ func TestTherapistFlow_ClientStopsSharing(t *testing.T) {
 	a1 := strconv.FormatInt(attemptIDOf(e, first), 10)
 	shareID := thShareID(t, e, linkID)
 	clientPath := "/therapist/clients/" + strconv.FormatInt(shareID, 10)
-	me := client.cookie(meCookie)
+	me := client.me()
 	stopPath := "/me/" + me + "/shares/" + strconv.FormatInt(shareID, 10) + "/stop"
 
 	require.Equal(t, http.StatusOK, ana.get(clientPath).status)
@@ -285,7 +285,7 @@ func TestTherapistFlow_ClientStopsSharing(t *testing.T) {
 	// Someone else's personal page cannot stop it.
 	stranger := newThBrowser(e)
 	newPersonBrowser(e, stranger.c).take(samePlan(q, 3))
-	strangerMe := stranger.cookie(meCookie)
+	strangerMe := stranger.me()
 	require.NotEmpty(t, strangerMe)
 	r := stranger.post("/me/"+strangerMe+"/shares/"+strconv.FormatInt(shareID, 10)+"/stop", nil)
 	assert.Equal(t, http.StatusNotFound, r.status)
@@ -353,7 +353,7 @@ func TestTherapistFlow_ClientDeclines(t *testing.T) {
 	assert.Contains(t, text(group), "no one has used it yet")
 	assert.Len(t, thCSV(t, ana.get("/therapist/export.csv")), 1)
 	assert.Zero(t, e.count(`SELECT count(*) FROM access_log`))
-	personal := client.get("/me/" + client.cookie(meCookie))
+	personal := client.get("/me/" + client.me())
 	assert.Empty(t, findAll(personal.doc, byTestID("sharing")))
 
 	// Agreeing later shares what comes next, not what came before: the
@@ -420,7 +420,7 @@ func TestTherapistFlow_LinkStates(t *testing.T) {
 
 		r := client.post("/share/"+tt.token, url.Values{"wording": {wording}})
 		assert.Equal(t, http.StatusGone, r.status, tt.name)
-		assert.Nil(t, setCookieIn(r, meCookie), tt.name)
+		assert.Nil(t, personCookieIn(r), tt.name)
 		assert.Equal(t, before, thRows(t, e, false), "%s: the refused consent wrote nothing", tt.name)
 	}
 	assert.Zero(t, e.count(`SELECT count(*) FROM shares`))
@@ -437,7 +437,7 @@ func TestTherapistFlow_LinkStates(t *testing.T) {
 		assert.Equal(t, http.StatusConflict, r.status)
 		assert.Contains(t, text(find(t, r.doc, byTestID("changed"))), "This text changed while you were reading")
 		assert.Equal(t, wording, thWording(t, r), "the page asks again, with the text as it is now")
-		assert.Nil(t, setCookieIn(r, meCookie))
+		assert.Nil(t, personCookieIn(r))
 	})
 	t.Run("NotOurForm", func(t *testing.T) {
 		for _, body := range []string{
@@ -514,7 +514,7 @@ func TestTherapistLinks_Form(t *testing.T) {
 	page := client.get("/share/" + token)
 	assert.False(t, strings.Contains(page.body, "Zephyr"), "the client never sees the label")
 	client.takeShared(token, samePlan(q, 3))
-	personal := client.get("/me/" + client.cookie(meCookie))
+	personal := client.get("/me/" + client.me())
 	find(t, personal.doc, byTestID("sharing"))
 	assert.False(t, strings.Contains(personal.body, "Zephyr"), "not on their own page either")
 }
@@ -801,7 +801,7 @@ func TestTherapistAccount_Delete(t *testing.T) {
 	client.takeShared(token, keyPlan(q, 2, 3, nil))
 	shareID := thShareID(t, e, linkID)
 	require.Equal(t, http.StatusOK, ana.get("/therapist/clients/"+strconv.FormatInt(shareID, 10)).status)
-	me := client.cookie(meCookie)
+	me := client.me()
 	find(t, client.get("/me/"+me).doc, byTestID("sharing"))
 	attempts := e.count(`SELECT count(*) FROM attempts`)
 
@@ -912,7 +912,17 @@ func TestTherapistSessions_Cookies(t *testing.T) {
 			client := newThBrowser(e)
 			page := client.get("/share/" + token)
 			collect(client.post("/share/"+token, url.Values{"wording": {thWording(t, page)}}))
-			for _, name := range []string{sessionCookieName, meCookie, "tandem_draft_" + spectrumQuiz} {
+			// The client is held for this visit only: a browser session
+			// too. Remembering them is asked for from their page; the jar
+			// keeps no Secure cookie over plain http, so it is sent here.
+			visit, err := http.ParseSetCookie(lines[visitCookie])
+			require.NoError(t, err, lines[visitCookie])
+			assert.NotContains(t, strings.ToLower(lines[visitCookie]), "max-age", "a browser session")
+			assert.NotContains(t, strings.ToLower(lines[visitCookie]), "expires", "a browser session")
+			r = client.send("/me/"+visit.Value+"/remember", "", map[string]string{"Cookie": visitCookie + "=" + visit.Value})
+			require.Equal(t, http.StatusSeeOther, r.status)
+			collect(r)
+			for _, name := range []string{sessionCookieName, visitCookie, meCookie, "tandem_draft_" + spectrumQuiz} {
 				line := lines[name]
 				require.NotEmpty(t, line, name)
 				c, err := http.ParseSetCookie(line)
@@ -921,6 +931,7 @@ func TestTherapistSessions_Cookies(t *testing.T) {
 				assert.True(t, c.HttpOnly, line)
 				assert.Equal(t, http.SameSiteLaxMode, c.SameSite, line)
 			}
+			assert.Equal(t, visit.Value, setCookieIn(r, meCookie).Value, "the same person, remembered")
 			r = ana.post("/logout", nil)
 			c = setCookieIn(r, sessionCookieName)
 			require.NotNil(t, c)
@@ -958,7 +969,7 @@ func TestTherapistCSRF(t *testing.T) {
 	spare, _ := ana.newLink("CD", true)
 	client := newThBrowser(e)
 	client.takeShared(token, keyPlan(q, 4, 3, nil))
-	me := client.cookie(meCookie)
+	me := client.me()
 	shareID := thShareID(t, e, linkID)
 	visitor := newThBrowser(e)
 	wording := thWording(t, visitor.get("/share/"+spare))
@@ -1021,7 +1032,7 @@ func TestTherapistGETsWriteOnlyTheAccessLog(t *testing.T) {
 	shareID := thShareID(t, e, linkID)
 	base := "/therapist/clients/" + strconv.FormatInt(shareID, 10)
 	aid := strconv.FormatInt(attemptIDOf(e, first), 10)
-	me := client.cookie(meCookie)
+	me := client.me()
 
 	before := thRows(t, e, false, "access_log")
 	looks := e.count(`SELECT count(*) FROM access_log`)
@@ -1098,7 +1109,7 @@ func TestTherapistLogs(t *testing.T) {
 			require.Equal(t, http.StatusUnprocessableEntity, client.post("/attempts/"+first+"/1", form).status)
 			newPersonBrowser(e, client.c).finish(first, keyPlan(q, 4, 3, nil))
 			second := client.takeShared(token, keyPlan(q, 2, 3, nil))
-			me := client.cookie(meCookie)
+			me := client.me()
 			secrets = append(secrets, token, first, second, me)
 
 			shareID := thShareID(t, e, linkID)
@@ -1151,7 +1162,7 @@ func TestTherapistHostileInput(t *testing.T) {
 	spare, _ := ana.newLink("CD", true)
 	client := newThBrowser(e)
 	first := client.takeShared(token, keyPlan(q, 4, 3, nil))
-	me := client.cookie(meCookie)
+	me := client.me()
 	shareID := strconv.FormatInt(thShareID(t, e, linkID), 10)
 	aid := strconv.FormatInt(attemptIDOf(e, first), 10)
 	visitor := newThBrowser(e)
@@ -1554,7 +1565,7 @@ func TestTherapistFlow_PrivateStaysPrivate(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, ana.get(clientPath+"/attempts/"+strconv.FormatInt(attemptIDOf(e, private), 10)).status)
 
 	// Taking it again for the therapist, from the personal page.
-	me := client.cookie(meCookie)
+	me := client.me()
 	personal := client.get("/me/" + me)
 	retake := attr(find(t, find(t, personal.doc, byTestID("share")), byTestID("share-retake")).Parent, "action")
 	assert.Equal(t, "/me/"+me+"/shares/"+strconv.FormatInt(shareID, 10)+"/attempts", retake)
@@ -1665,7 +1676,7 @@ func TestTherapistClients_Numbered(t *testing.T) {
 
 // TestTherapistFlow_RetakeOnlyFromOwnPage: "take it again for …" starts an
 // attempt only in a browser that holds the personal page as its own; a
-// page opened in another browser, or from another site, asks first and
+// page opened in another browser, however it was opened, asks first and
 // offers no such button.
 func TestTherapistFlow_RetakeOnlyFromOwnPage(t *testing.T) {
 	e := newEnv(t)
@@ -1675,11 +1686,11 @@ func TestTherapistFlow_RetakeOnlyFromOwnPage(t *testing.T) {
 	token, linkID := ana.newLink("AB", true)
 	client := newThBrowser(e)
 	client.takeShared(token, keyPlan(q, 4, 3, nil))
-	me := client.cookie(meCookie)
+	me := client.me()
 	retake := "/me/" + me + "/shares/" + strconv.FormatInt(thShareID(t, e, linkID), 10) + "/attempts"
 
 	other := newThBrowser(e)
-	newPersonBrowser(e, other.c).take(samePlan(q, 3)) // remembers a person of its own
+	newPersonBrowser(e, other.c).take(samePlan(q, 3)) // holds a person of its own
 	attempts := e.count(`SELECT count(*) FROM attempts`)
 	page := other.get("/me/" + me)
 	find(t, page.doc, byTestID("adopt"))
@@ -1690,12 +1701,17 @@ func TestTherapistFlow_RetakeOnlyFromOwnPage(t *testing.T) {
 	assert.Equal(t, attempts, e.count(`SELECT count(*) FROM attempts`), "nothing started")
 
 	fresh := newThBrowser(e)
-	req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/me/"+me, nil)
-	require.NoError(t, err)
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	page = e.do(fresh.c, req)
-	find(t, page.doc, byTestID("adopt"))
-	assert.Empty(t, findAll(page.doc, byTestID("share-retake")), "followed from another site: no retake")
+	for _, site := range []string{"cross-site", "none"} {
+		req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/me/"+me, nil)
+		require.NoError(t, err)
+		req.Header.Set("Sec-Fetch-Site", site)
+		page = e.do(fresh.c, req)
+		find(t, page.doc, byTestID("adopt"))
+		assert.Empty(t, findAll(page.doc, byTestID("share-retake")), "%s, in a browser that holds no page: no retake", site)
+	}
+	r = fresh.post(retake, nil)
+	assert.Equal(t, http.StatusSeeOther, r.status)
+	assert.Equal(t, attempts, e.count(`SELECT count(*) FROM attempts`), "nothing started")
 
 	r = client.post(retake, nil)
 	require.Equal(t, http.StatusSeeOther, r.status)
