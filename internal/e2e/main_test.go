@@ -47,6 +47,10 @@ func run(m *testing.M) int {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("lang", "en-GB"),
+		// Headless Chromium ignores --lang for what it asks of servers
+		// (it sends en-US): this sets Accept-Language and
+		// navigator.languages.
+		chromedp.Flag("accept-lang", "en-GB,en"),
 		chromedp.WindowSize(1280, 800),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
