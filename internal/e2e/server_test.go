@@ -33,7 +33,8 @@ type server struct {
 	scratch bool       // not Tandem (TestMeters): keep out of the summary
 }
 
-func newServer(t *testing.T) *server {
+// newServer starts Tandem on a new database; opts may change its settings.
+func newServer(t *testing.T, opts ...func(*web.Config)) *server {
 	t.Helper()
 	needBrowser(t)
 	qs, err := quiz.LoadFS(quizzes.FS, "quizzes")
@@ -45,7 +46,11 @@ func newServer(t *testing.T) *server {
 	db.Now = func() time.Time { return clock }
 	cat, err := web.LoadCatalogue(ctx, db, qs, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
-	s, err := web.New(web.Config{Quizzes: cat, Store: db, Sessions: db.Sessions(), Now: db.Now})
+	cfg := web.Config{Quizzes: cat, Store: db, Sessions: db.Sessions(), Now: db.Now}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s, err := web.New(cfg)
 	require.NoError(t, err)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
@@ -110,9 +115,37 @@ func answer(q *quiz.Quiz, it quiz.Item, round int) int {
 // the personal page holds it only once it joins it (tab.adopt).
 func (s *server) seed(t *testing.T, rounds int) (me string, results []string) {
 	t.Helper()
+	c := newClient(t)
+	for round := range rounds {
+		results = append(results, s.takeHTTP(t, c, func(it quiz.Item) (int, bool) {
+			return answer(s.quiz, it, round), !safety(it)
+		}))
+	}
+	u, err := url.Parse(s.URL)
+	require.NoError(t, err)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == visitCookie {
+			me = "/me/" + ck.Value
+		}
+	}
+	require.NotEmpty(t, me, "finishing gives the browser a personal page, for this visit")
+	return me, results
+}
+
+// newClient is a browser over plain HTTP: a cookie jar of its own, and
+// redirects left for the caller to follow.
+func newClient(t *testing.T) *http.Client {
+	t.Helper()
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// takeHTTP takes the quiz over plain HTTP with client c, answering each
+// item as give says (or not at all), page after page, and returns the path
+// of the result.
+func (s *server) takeHTTP(t *testing.T, c *http.Client, give func(quiz.Item) (value int, ok bool)) string {
+	t.Helper()
 	post := func(path string, form url.Values) string {
 		t.Helper()
 		res, err := c.PostForm(s.URL+path, form)
@@ -121,27 +154,16 @@ func (s *server) seed(t *testing.T, rounds int) (me string, results []string) {
 		require.Equal(t, http.StatusSeeOther, res.StatusCode, "POST %s", path)
 		return res.Header.Get("Location")
 	}
-	for round := range rounds {
-		loc := post("/quizzes/"+s.quiz.ID+"/attempts", nil)
-		for _, sec := range s.quiz.Sections {
-			form := url.Values{"_section": {sec.ID}, "_nav": {"next"}}
-			for _, it := range sec.Items {
-				if !safety(it) {
-					form.Set(it.ID, strconv.Itoa(answer(s.quiz, it, round)))
-				}
+	loc := post("/quizzes/"+s.quiz.ID+"/attempts", nil)
+	for _, sec := range s.quiz.Sections {
+		form := url.Values{"_section": {sec.ID}, "_nav": {"next"}}
+		for _, it := range sec.Items {
+			if v, ok := give(it); ok {
+				form.Set(it.ID, strconv.Itoa(v))
 			}
-			loc = post(loc, form)
 		}
-		require.True(t, strings.HasPrefix(loc, "/results/"), "the quiz ends on its result, not %s", loc)
-		results = append(results, loc)
+		loc = post(loc, form)
 	}
-	u, err := url.Parse(s.URL)
-	require.NoError(t, err)
-	for _, ck := range jar.Cookies(u) {
-		if ck.Name == visitCookie {
-			me = "/me/" + ck.Value
-		}
-	}
-	require.NotEmpty(t, me, "finishing gives the browser a personal page, for this visit")
-	return me, results
+	require.True(t, strings.HasPrefix(loc, "/results/"), "the quiz ends on its result, not %s", loc)
+	return loc
 }
