@@ -84,7 +84,8 @@ func pageKinds(id, me string, results []string) []pageKind {
 // in light and dark, structure, budgets) and checks what needs the page
 // handled: the skip link moves the focus to main; no sideways scrolling at
 // 320 CSS px wide nor at 200% zoom; nothing moves when reduced motion is
-// asked for; controls are at least 44 px.
+// asked for; controls are at least 44 px; a "Leave quickly" link at the
+// top.
 func TestPages(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
@@ -101,7 +102,7 @@ func TestPages(t *testing.T) {
 
 // layoutChecks runs what every page must handle on the page the tab
 // shows: the skip link, reflow at 320 px and at 200% zoom, reduced motion,
-// and 44 px targets.
+// 44 px targets, and the "Leave quickly" link at the top.
 func (tb *tab) layoutChecks() {
 	tb.t.Helper()
 	tb.skipLink()
@@ -110,6 +111,7 @@ func (tb *tab) layoutChecks() {
 	for _, s := range eval[[]string](tb, script("targets.js")) {
 		tb.t.Errorf("a control smaller than 44 px: %s", s)
 	}
+	tb.quickExitPresent("")
 }
 
 // skipLink checks that the first Tab of the page reaches the skip link,
