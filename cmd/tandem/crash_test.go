@@ -272,35 +272,47 @@ func (tk *taker) page(n int, answers map[string]int) url.Values {
 	return form
 }
 
-// complete takes one attempt from start to result. It returns the token
-// and the answers once the final 303 to the result has been received: the
-// server has then promised the attempt is stored.
-func (tk *taker) complete() (string, map[string]int, error) {
+// complete takes one attempt from start to result. It returns the
+// attempt once the final 303 to its result has been received: the server
+// has then promised the attempt is stored.
+func (tk *taker) complete() (acked, error) {
 	token, err := tk.start()
 	if err != nil {
-		return "", nil, err
+		return acked{}, err
 	}
 	answers := map[string]int{}
-	for n := 1; n <= len(sleepPages); n++ {
+	last := len(sleepPages)
+	for n := 1; n < last; n++ {
 		loc, err := tk.post("/attempts/"+token+"/"+strconv.Itoa(n), tk.page(n, answers), nil)
 		if err != nil {
-			return "", nil, err
+			return acked{}, err
 		}
-		want := "/attempts/" + token + "/" + strconv.Itoa(n+1)
-		if n == len(sleepPages) {
-			want = "/results/" + token
-		}
-		if loc != want {
-			return "", nil, fmt.Errorf("page %d sent to %q, not %q", n, loc, want)
+		if want := "/attempts/" + token + "/" + strconv.Itoa(n+1); loc != want {
+			return acked{}, fmt.Errorf("page %d sent to %q, not %q", n, loc, want)
 		}
 	}
-	return token, answers, nil
+	loc, err := tk.post("/attempts/"+token+"/"+strconv.Itoa(last), tk.page(last, answers), nil)
+	if err != nil {
+		return acked{}, err
+	}
+	return finished(token, loc, answers)
 }
 
-// acked is an attempt whose final 303 was received, with its answers.
+// finished is the attempt of token whose last page was sent to loc: its
+// result, at a token of its own.
+func finished(token, loc string, answers map[string]int) (acked, error) {
+	result, ok := strings.CutPrefix(loc, "/results/")
+	if !ok || !tandem.ValidToken(result) || result == token {
+		return acked{}, fmt.Errorf("the last page sent to %q, not to a result of its own", loc)
+	}
+	return acked{token, result, answers}, nil
+}
+
+// acked is an attempt whose final 303 was received, with its result's
+// token and its answers.
 type acked struct {
-	token   string
-	answers map[string]int
+	token, result string
+	answers       map[string]int
 }
 
 // checkAcked opens the database as the restarted server does and checks
@@ -317,6 +329,10 @@ func checkAcked(t *testing.T, path string, all []acked) {
 		got, err := db.FindAttemptByToken(ctx, tandem.HashToken(a.token))
 		if !assert.NoError(t, err, "an acknowledged attempt is missing") {
 			continue
+		}
+		res, err := db.FindResultByToken(ctx, tandem.HashToken(a.result))
+		if assert.NoError(t, err, "an acknowledged result is missing") {
+			assert.Equal(t, got.ID, res.ID, "the result's token opens the attempt's result")
 		}
 		assert.True(t, got.Completed(), "an acknowledged attempt is not completed")
 		assert.Equal(t, a.answers, map[string]int(got.Answers), "an acknowledged attempt lost answers")
@@ -420,10 +436,16 @@ func TestCrash_Kill9(t *testing.T) {
 	res, body := get(t, p.URL, "/healthz")
 	assert.Equal(t, http.StatusOK, res.StatusCode, body)
 	for _, a := range all {
-		res, err := client.Get(p.URL + "/results/" + a.token + ".json")
+		res, err := client.Get(p.URL + "/results/" + a.result + ".json")
 		require.NoError(t, err)
 		res.Body.Close()
 		require.Equal(t, http.StatusOK, res.StatusCode, "an acknowledged result answers after the last restart")
+	}
+	if len(all) > 0 { // and the attempt's own token still opens none
+		res, err := client.Get(p.URL + "/results/" + all[0].token + ".json")
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, http.StatusNotFound, res.StatusCode)
 	}
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
 	require.True(t, p.wait(waitFor))
@@ -477,13 +499,13 @@ func crashRound(t *testing.T, db string, delay time.Duration, clients int, rng f
 		}
 		wg.Go(func() {
 			for !killed.Load() {
-				token, answers, err := tk.complete()
+				a, err := tk.complete()
 				if err != nil {
 					cut.Add(1)
 					continue
 				}
 				mu.Lock()
-				got = append(got, acked{token, answers})
+				got = append(got, a)
 				mu.Unlock()
 			}
 		})
@@ -542,7 +564,7 @@ func TestShutdown_SIGTERMUnderLoad(t *testing.T) {
 		tk.onRequest = record
 		wg.Go(func() {
 			for !stop.Load() {
-				token, answers, err := tk.complete()
+				a, err := tk.complete()
 				if err != nil {
 					if sigAt.Load() != 0 {
 						return // the server is going away: expected, checked below
@@ -550,7 +572,7 @@ func TestShutdown_SIGTERMUnderLoad(t *testing.T) {
 					continue // checked below with every request
 				}
 				mu.Lock()
-				got = append(got, acked{token, answers})
+				got = append(got, a)
 				mu.Unlock()
 			}
 		})
@@ -654,8 +676,10 @@ func TestShutdown_SIGTERMUnderLoad(t *testing.T) {
 	// The slow request was in flight through the drain and the shutdown,
 	// and still finished the attempt.
 	if assert.NoError(t, sr.err, "the slow request in flight at SIGTERM failed") {
-		assert.Equal(t, "/results/"+slowToken, sr.loc)
-		got = append(got, acked{slowToken, slowAnswers})
+		a, err := finished(slowToken, sr.loc, slowAnswers)
+		if assert.NoError(t, err) {
+			got = append(got, a)
+		}
 	}
 	assert.Greater(t, sr.end.Sub(sent), drain, "the slow request was still in flight when the listener closed")
 
