@@ -112,16 +112,31 @@ type flow struct {
 	forms []string // the body posted on each page
 }
 
-func newFlow(c *client, q *quiz.Quiz) *flow {
+// newFlow answers every value of the scale in turn, item after item, and
+// the items that raise a support flag at the bottom of the scale, as most
+// people do; with raise, at the top, so that the result offers support.
+func newFlow(c *client, q *quiz.Quiz, raise bool) *flow {
 	f := &flow{c: c, quiz: q.ID}
+	care := map[string]bool{}
+	for _, sf := range q.Support {
+		for _, id := range sf.Items {
+			care[id] = true
+		}
+	}
 	span := q.Scale.Max - q.Scale.Min + 1
 	i := 0
 	for _, sec := range q.Sections {
 		form := url.Values{"_section": {sec.ID}, "_nav": {"next"}}
 		for _, it := range sec.Items {
-			// Every value of the scale in turn: valid, and not one
-			// answer throughout.
-			form.Set(it.ID, strconv.Itoa(q.Scale.Min+i%span))
+			// Valid, and not one answer throughout.
+			v := q.Scale.Min + i%span
+			switch {
+			case care[it.ID] && raise:
+				v = q.Scale.Max
+			case care[it.ID]:
+				v = q.Scale.Min
+			}
+			form.Set(it.ID, strconv.Itoa(v))
 			i++
 		}
 		f.forms = append(f.forms, form.Encode())
@@ -143,31 +158,36 @@ func (f *flow) start(ctx context.Context) (string, error) {
 }
 
 // complete takes a whole attempt: start, post every page, get the
-// result. It returns the token and the number of requests sent.
+// result. It returns the result's token (finishing gives the result one
+// of its own) and the number of requests sent.
 func (f *flow) complete(ctx context.Context) (string, int, error) {
 	token, err := f.start(ctx)
 	if err != nil {
 		return "", 1, err
 	}
 	requests := 1
+	var result string
 	for n, form := range f.forms {
 		path := "/attempts/" + token + "/" + strconv.Itoa(n+1)
-		want := "/attempts/" + token + "/" + strconv.Itoa(n+2)
-		if n == len(f.forms)-1 {
-			want = "/results/" + token
-		}
 		loc, err := f.c.do(ctx, http.MethodPost, path, "/attempts/{token}/"+strconv.Itoa(n+1), form, http.StatusSeeOther)
 		requests++
 		if err != nil {
 			return "", requests, err
 		}
-		if loc != want {
+		last := n == len(f.forms)-1
+		if next := "/attempts/" + token + "/" + strconv.Itoa(n+2); !last && loc != next {
 			return "", requests, fmt.Errorf("page %d went to %q, not the next page", n+1, loc)
 		}
+		if last {
+			var ok bool
+			if result, ok = strings.CutPrefix(loc, "/results/"); !ok || result == token {
+				return "", requests, fmt.Errorf("the last page went to %q, not to a result of its own", loc)
+			}
+		}
 	}
-	_, err = f.c.do(ctx, http.MethodGet, "/results/"+token, "/results/{token}", "", http.StatusOK)
+	_, err = f.c.do(ctx, http.MethodGet, "/results/"+result, "/results/{token}", "", http.StatusOK)
 	requests++
-	return token, requests, err
+	return result, requests, err
 }
 
 // scenario is one kind of load. op does one unit of work (a request, or

@@ -10,8 +10,8 @@
 // with -serve-hello). Then, for each scenario in turn, C workers send
 // requests over keep-alive connections for the given duration:
 // hello-world, hello-world (process), /healthz, the home page, a quiz page,
-// complete attempts (start, every page posted, the result page) and the
-// result page. It prints the rate, p50 and p99 latency, errors and CPU use
+// complete attempts (start, every page posted, the result page), the
+// result page, and a result page that offers support. It prints the rate, p50 and p99 latency, errors and CPU use
 // of each, the server's CPU per request against the hello-world process's
 // in the same run, the server's peak memory, and each target as PASS or
 // MISS. It stops the server with
@@ -162,7 +162,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tandem := newClient("http://"+srv.addr, cfg.Clients, cfg.Gzip)
 	helloClient := newClient("http://"+hello.addr, cfg.Clients, cfg.Gzip)
 	helloProcClient := newClient("http://"+helloProc.addr, cfg.Clients, cfg.Gzip)
-	flow := newFlow(tandem, q)
+	flow := newFlow(tandem, q, false)
 	// The quiz page and result page scenarios read attempts made here.
 	pageToken, err := flow.start(ctx)
 	if err != nil {
@@ -171,6 +171,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	resultToken, _, err := flow.complete(ctx)
 	if err != nil {
 		return fmt.Errorf("complete an attempt for the result page scenario: %w", err)
+	}
+	supportToken, _, err := newFlow(tandem, q, true).complete(ctx)
+	if err != nil {
+		return fmt.Errorf("complete an attempt for the result page with support scenario: %w", err)
 	}
 	fmt.Fprintf(stdout, "quiz %s: %d pages, %d items; a complete attempt is %d requests\n\n",
 		q.ID, len(q.Sections), len(q.Items()), len(q.Sections)+2)
@@ -188,6 +192,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}},
 		{name: scResult, unit: "req/s", page: true, client: tandem, pid: srv.pid(),
 			op: getOp(tandem, "/results/"+resultToken)},
+		{name: scResultSupport, unit: "req/s", page: true, client: tandem, pid: srv.pid(),
+			op: getOp(tandem, "/results/"+supportToken)},
 	}
 	var results []result
 	for _, sc := range scenarios {
@@ -230,9 +236,12 @@ const (
 	scQuizPage  = "quiz page"
 	scComplete  = "complete attempt"
 	scResult    = "result page"
+	// scResultSupport is a result whose answers raise both support flags:
+	// their messages and helplines come first. Rare, and not a target.
+	scResultSupport = "result page, support"
 )
 
-var scenarioNames = []string{scHello, scHelloProc, scHealth, scHome, scQuizPage, scComplete, scResult}
+var scenarioNames = []string{scHello, scHelloProc, scHealth, scHome, scQuizPage, scComplete, scResult, scResultSupport}
 
 // shippedQuiz returns the shipped quiz with the given id, as the server
 // built from this tree serves it.
