@@ -202,6 +202,24 @@ func agree(t *testing.T, q *quiz.Quiz) int {
 	return q.Scale.Min + i
 }
 
+// supportResult takes the quiz over plain HTTP, as a browser of its own,
+// as the flows do but with Agree to the first safety item, and returns
+// the result's path.
+func (s *server) supportResult(t *testing.T) string {
+	t.Helper()
+	first := ""
+	return s.takeHTTP(t, newClient(t), func(it quiz.Item) (int, bool) {
+		if !safety(it) {
+			return answer(s.quiz, it, 0), true
+		}
+		if first == "" || first == it.ID {
+			first = it.ID
+			return agree(t, s.quiz), true
+		}
+		return 0, false
+	})
+}
+
 // TestResultSupport takes the shipped quiz in the browser and answers the
 // first safety item on the optional last page with Agree, which raises a
 // support flag: the result then begins with the support section, before

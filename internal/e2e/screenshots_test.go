@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-app/tandem/internal/scoring"
 )
 
 // shotsDir is where the README's screenshots live.
@@ -16,10 +19,12 @@ const shotsDir = "../../docs/screenshots"
 
 // TestScreenshots writes the screenshots in docs/screenshots: home, a page
 // of questions, the same page sent with questions unanswered (422), the
-// result and the personal page (both the full page), at phone and desktop
-// size, light and dark. Every page is checked on the way, as everywhere. It runs
-// only with TANDEM_SCREENSHOTS=1 (make screenshots), so that ordinary runs
-// leave the tree as it is.
+// result and the personal page (both the full page), the spectrum and map
+// of a result in each zone (result-zone-middle and so on), and the top of
+// a result with a support flag raised (result-support), at phone and
+// desktop size, light and dark. Every page is checked on the way, as
+// everywhere. It runs only with TANDEM_SCREENSHOTS=1 (make screenshots),
+// so that ordinary runs leave the tree as it is.
 func TestScreenshots(t *testing.T) {
 	t.Parallel()
 	if os.Getenv("TANDEM_SCREENSHOTS") != "1" {
@@ -27,6 +32,11 @@ func TestScreenshots(t *testing.T) {
 	}
 	srv := newServer(t)
 	me, results := srv.seed(t, 2)
+	zoned := map[scoring.Zone]string{}
+	for _, zone := range zones {
+		zoned[zone], _ = srv.zoneResult(t, zone)
+	}
+	support := srv.supportResult(t)
 	require.NoError(t, os.MkdirAll(shotsDir, 0o755))
 	for _, size := range shotSizes {
 		for _, scheme := range []string{"light", "dark"} {
@@ -45,6 +55,13 @@ func TestScreenshots(t *testing.T) {
 				shot("home", false)
 				tb.visit(results[len(results)-1])
 				shot("result", true)
+				for _, zone := range zones {
+					tb.visit(zoned[zone])
+					tb.screenshotOf(filepath.Join(shotsDir, "result-zone-"+string(zone)+"-"+size.name+"-"+scheme),
+						"[data-testid=spectrum]", "[data-testid=map]")
+				}
+				tb.visit(support)
+				shot("result-support", false)
 				tb.visit(me)
 				shot("history", true)
 				tb.visit("/quizzes/" + srv.quiz.ID)
@@ -100,6 +117,29 @@ func (tb *tab) screenshot(path string, full bool) {
 		path = strings.TrimSuffix(path, ".png") + ".jpg"
 	}
 	shot := call(tb, page.CaptureScreenshot, params)
+	require.NoError(tb.t, os.WriteFile(path, shot.Data, 0o644))
+	tb.t.Logf("%s: %d KB", filepath.Base(path), len(shot.Data)/1024)
+}
+
+// screenshotOf saves as path.png the part of the page from the top of the
+// first element matching sels[0] to the bottom of the last matching the
+// last of sels, the page's full width, at one device pixel per CSS pixel
+// (charts and a few lines of text, which a PNG keeps small and sharp).
+func (tb *tab) screenshotOf(path string, sels ...string) {
+	tb.t.Helper()
+	r := eval[struct{ Top, Bottom, Width float64 }](tb, fmt.Sprintf(`(() => {
+		const first = document.querySelector(%q), last = document.querySelector(%q);
+		const pad = 8, y = scrollY;
+		return {top: Math.max(0, first.getBoundingClientRect().top + y - pad),
+			bottom: last.getBoundingClientRect().bottom + y + pad, width: document.documentElement.clientWidth};
+	})()`, sels[0], sels[len(sels)-1]))
+	params := page.CaptureScreenshotParams{
+		Format:                page.CaptureScreenshotFormatPng,
+		Clip:                  &page.Viewport{X: 0, Y: r.Top, Width: r.Width, Height: r.Bottom - r.Top, Scale: 1 / eval[float64](tb, `devicePixelRatio`)},
+		CaptureBeyondViewport: new(true),
+	}
+	shot := call(tb, page.CaptureScreenshot, params)
+	path += ".png"
 	require.NoError(tb.t, os.WriteFile(path, shot.Data, 0o644))
 	tb.t.Logf("%s: %d KB", filepath.Base(path), len(shot.Data)/1024)
 }
