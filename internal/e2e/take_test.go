@@ -153,7 +153,10 @@ func (tb *tab) takeByKeyboard(round int) {
 // TestTake_Keyboard takes the shipped quiz from the home page to the
 // result with the keyboard alone (Tab, Space, arrow keys, Enter; no
 // clicks): one Tab from each question to the next, a visible focus ring,
-// and a result page with everything it promises.
+// and a result page with everything it promises. The result has an
+// address of its own: Back to the last page of questions leads to it
+// again in this browser, while another browser given the attempt's link
+// finds nothing there.
 func TestTake_Keyboard(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
@@ -161,6 +164,18 @@ func TestTake_Keyboard(t *testing.T) {
 	tb.startByKeyboard()
 	tb.takeByKeyboard(0)
 	tb.resultPresent()
+
+	result := tb.path()
+	h, err := chromedp.Run(tb.ctx, chromedp.NavigationEntries())
+	require.NoError(t, err)
+	require.Positive(t, h.CurrentIndex)
+	last := strings.TrimPrefix(h.Entries[h.CurrentIndex-1].URL, srv.URL)
+	require.True(t, strings.HasPrefix(last, "/attempts/"), "the last page of questions before the result, not %s", last)
+	assert.NotEqual(t, strings.Split(last, "/")[2], strings.Split(result, "/")[2], "the result has a token of its own")
+	tb.back()
+	assert.Equal(t, result, tb.path(), "Back to the finished attempt leads to its result")
+	other := srv.open(t)
+	assert.EqualValues(t, 404, other.visit(last).Status, "the attempt's link leads nowhere in another browser")
 }
 
 // TestTake_NoJavaScript is TestTake_Keyboard with scripts switched off in
