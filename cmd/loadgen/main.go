@@ -177,7 +177,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("complete an attempt for the result page with support scenario: %w", err)
 	}
 	fmt.Fprintf(stdout, "quiz %s: %d pages, %d items; a complete attempt is %d requests\n\n",
-		q.ID, len(q.Sections), len(q.Items()), len(q.Sections)+2)
+		q.ID, len(q.Sections), q.ItemCount(), len(q.Sections)+2)
 
 	scenarios := []scenario{
 		{name: scHello, unit: "req/s", client: helloClient, op: getOp(helloClient, "/")},

@@ -438,7 +438,7 @@ func validate(files []string, stdout, stderr io.Writer) error {
 		}
 		seen[q.ID] = name
 		fmt.Fprintf(stdout, "%s: ok (%s, version %d: %d items in %d sections, %d scales, %d results)\n",
-			name, q.ID, q.Version, len(q.Items()), len(q.Sections), len(q.Scales), len(q.Results))
+			name, q.ID, q.Version, q.ItemCount(), len(q.Sections), len(q.Scales), len(q.Results))
 	}
 	if len(problems) > 0 {
 		fmt.Fprintf(stderr, "%s\n%d problem(s) found\n", problems, len(problems))

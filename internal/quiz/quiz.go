@@ -160,13 +160,22 @@ type Map struct {
 	X, Y string // scale ids
 }
 
-// Items returns every item in quiz order.
+// Items returns every item in quiz order, in a new slice.
 func (q *Quiz) Items() []Item {
-	var items []Item
+	items := make([]Item, 0, q.ItemCount())
 	for _, s := range q.Sections {
 		items = append(items, s.Items...)
 	}
 	return items
+}
+
+// ItemCount is how many items the quiz has, without copying them.
+func (q *Quiz) ItemCount() int {
+	n := 0
+	for _, s := range q.Sections {
+		n += len(s.Items)
+	}
+	return n
 }
 
 // ScaleByID returns the scale with the given id.

@@ -79,7 +79,7 @@ func (s *Server) startAttempt(w http.ResponseWriter, r *http.Request, q *quiz.Qu
 func (s *Server) quizCard(r *http.Request, q *quiz.Quiz) views.QuizCard {
 	card := views.QuizCard{
 		ID: q.ID, Title: q.Title, Summary: q.Summary, Language: q.Language,
-		Minutes: q.Minutes, Items: len(q.Items()), URL: quizURL(q.ID),
+		Minutes: q.Minutes, Items: q.ItemCount(), URL: quizURL(q.ID),
 	}
 	if token, with, ok := s.draft(r, q); ok {
 		card.ResumeURL, card.ResumeSharedWith = attemptURL(token), with
