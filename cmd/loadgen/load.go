@@ -66,7 +66,7 @@ func (e *statusError) Error() string {
 // do sends one request, reads and discards the body, and returns the
 // Location of a redirect. route names the request in errors without its
 // token.
-func (c *client) do(ctx context.Context, method, path, route, form string, want int) (string, error) {
+func (c *client) do(ctx context.Context, method, path, route, form, cookie string, want int) (string, error) {
 	var body io.Reader
 	if form != "" {
 		body = strings.NewReader(form)
@@ -80,6 +80,9 @@ func (c *client) do(ctx context.Context, method, path, route, form string, want 
 	}
 	if c.gzip {
 		req.Header.Set("Accept-Encoding", "gzip")
+	}
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
@@ -97,9 +100,9 @@ func (c *client) do(ctx context.Context, method, path, route, form string, want 
 }
 
 // getOp is a scenario that gets one page again and again.
-func getOp(c *client, path string) func(context.Context) (int, error) {
+func getOp(c *client, path, cookie string) func(context.Context) (int, error) {
 	return func(ctx context.Context) (int, error) {
-		_, err := c.do(ctx, http.MethodGet, path, path, "", http.StatusOK)
+		_, err := c.do(ctx, http.MethodGet, path, path, "", cookie, http.StatusOK)
 		return 1, err
 	}
 }
@@ -144,9 +147,13 @@ func newFlow(c *client, q *quiz.Quiz, raise bool) *flow {
 	return f
 }
 
+// cookie is the Cookie header of the browser that started the attempt
+// with token: the draft cookie, without which its pages open nothing.
+func (f *flow) cookie(token string) string { return "tandem_draft_" + f.quiz + "=" + token }
+
 // start begins an attempt and returns its token.
 func (f *flow) start(ctx context.Context) (string, error) {
-	loc, err := f.c.do(ctx, http.MethodPost, "/quizzes/"+f.quiz+"/attempts", "/quizzes/{quiz}/attempts", "", http.StatusSeeOther)
+	loc, err := f.c.do(ctx, http.MethodPost, "/quizzes/"+f.quiz+"/attempts", "/quizzes/{quiz}/attempts", "", "", http.StatusSeeOther)
 	if err != nil {
 		return "", err
 	}
@@ -169,7 +176,7 @@ func (f *flow) complete(ctx context.Context) (string, int, error) {
 	var result string
 	for n, form := range f.forms {
 		path := "/attempts/" + token + "/" + strconv.Itoa(n+1)
-		loc, err := f.c.do(ctx, http.MethodPost, path, "/attempts/{token}/"+strconv.Itoa(n+1), form, http.StatusSeeOther)
+		loc, err := f.c.do(ctx, http.MethodPost, path, "/attempts/{token}/"+strconv.Itoa(n+1), form, f.cookie(token), http.StatusSeeOther)
 		requests++
 		if err != nil {
 			return "", requests, err
@@ -185,7 +192,7 @@ func (f *flow) complete(ctx context.Context) (string, int, error) {
 			}
 		}
 	}
-	_, err = f.c.do(ctx, http.MethodGet, "/results/"+result, "/results/{token}", "", http.StatusOK)
+	_, err = f.c.do(ctx, http.MethodGet, "/results/"+result, "/results/{token}", "", "", http.StatusOK)
 	requests++
 	return result, requests, err
 }

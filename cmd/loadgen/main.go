@@ -180,20 +180,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		q.ID, len(q.Sections), q.ItemCount(), len(q.Sections)+2)
 
 	scenarios := []scenario{
-		{name: scHello, unit: "req/s", client: helloClient, op: getOp(helloClient, "/")},
-		{name: scHelloProc, unit: "req/s", client: helloProcClient, pid: helloProc.pid(), op: getOp(helloProcClient, "/")},
-		{name: scHealth, unit: "req/s", client: tandem, pid: srv.pid(), op: getOp(tandem, "/healthz")},
-		{name: scHome, unit: "req/s", page: true, client: tandem, pid: srv.pid(), op: getOp(tandem, "/")},
+		{name: scHello, unit: "req/s", client: helloClient, op: getOp(helloClient, "/", "")},
+		{name: scHelloProc, unit: "req/s", client: helloProcClient, pid: helloProc.pid(), op: getOp(helloProcClient, "/", "")},
+		{name: scHealth, unit: "req/s", client: tandem, pid: srv.pid(), op: getOp(tandem, "/healthz", "")},
+		{name: scHome, unit: "req/s", page: true, client: tandem, pid: srv.pid(), op: getOp(tandem, "/", "")},
 		{name: scQuizPage, unit: "req/s", page: true, client: tandem, pid: srv.pid(),
-			op: getOp(tandem, "/attempts/"+pageToken+"/1")},
+			op: getOp(tandem, "/attempts/"+pageToken+"/1", flow.cookie(pageToken))},
 		{name: scComplete, unit: "att/s", client: tandem, pid: srv.pid(), op: func(ctx context.Context) (int, error) {
 			_, n, err := flow.complete(ctx)
 			return n, err
 		}},
 		{name: scResult, unit: "req/s", page: true, client: tandem, pid: srv.pid(),
-			op: getOp(tandem, "/results/"+resultToken)},
+			op: getOp(tandem, "/results/"+resultToken, "")},
 		{name: scResultSupport, unit: "req/s", page: true, client: tandem, pid: srv.pid(),
-			op: getOp(tandem, "/results/"+supportToken)},
+			op: getOp(tandem, "/results/"+supportToken, "")},
 	}
 	var results []result
 	for _, sc := range scenarios {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -24,8 +25,11 @@ import (
 // been acknowledged before the backup started.
 func TestBackup_UnderLoad(t *testing.T) {
 	s, dbPath := startServer(t, "-quizzes", filepath.Join("..", "..", "testdata", "quizzes"), "-rate-limits=false")
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	complete := func() (string, error) {
+		// Each attempt is taken in a browser of its own, whose draft
+		// cookie opens its pages.
+		jar, _ := cookiejar.New(nil)
+		client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		res, err := client.PostForm(s.URL+"/quizzes/weighted-sleep/attempts", nil)
 		if err != nil {
 			return "", err

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
@@ -179,9 +180,13 @@ func newTransport() *http.Transport {
 	return &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}
 }
 
+// newTaker is a browser of its own: its cookies (the draft cookie that
+// opens its attempt's pages) are its own.
 func newTaker(base string, tr *http.Transport, rng *rand.Rand) *taker {
+	jar, _ := cookiejar.New(nil) // never fails without options
 	return &taker{
 		client: &http.Client{
+			Jar:           jar,
 			Transport:     tr,
 			Timeout:       waitFor,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

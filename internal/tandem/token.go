@@ -36,10 +36,22 @@ func ValidToken(s string) bool {
 // random nonce: the database keeps the nonce and the token's hash, so the
 // server, which also holds the key, can show the link again, and a copy
 // of the database alone opens nothing.
-func DeriveToken(key, nonce []byte) string {
+func DeriveToken(key, nonce []byte) string { return derive(key, "tandem share link", nonce) }
+
+// DeriveResultToken makes the token of an attempt's result from a server
+// key and the attempt's token. Whoever holds the attempt's link alone
+// cannot work it out; the server can, for the browser that took the
+// attempt, when the answer that first gave it the result was lost.
+func DeriveResultToken(key []byte, attemptToken string) string {
+	return derive(key, "tandem result", []byte(attemptToken))
+}
+
+// derive is the HMAC-SHA256 under key of purpose and input, as a token.
+func derive(key []byte, purpose string, input []byte) string {
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte("tandem share link\x00"))
-	m.Write(nonce)
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write(input)
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 

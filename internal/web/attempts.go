@@ -74,19 +74,41 @@ func urlToken(r *http.Request, name string) (string, error) {
 	return token, nil
 }
 
+// errNotHere answers every attempt URL that this browser may not open:
+// an attempt started in another browser, and a token that names nothing,
+// alike, so that the page tells nothing about which it is.
+var errNotHere = &tandem.Error{Code: tandem.ENOTFOUND, Message: "error.nothere.message"}
+
 // loadAttempt returns the URL's token and the attempt it opens, with its
-// quiz.
+// quiz, when this browser took it. An attempt's link works only in the
+// browser that started it, which holds the token in its draft cookie:
+// whoever starts one and passes the link on can neither read nor write
+// what the other person answers. Once completed, an attempt leads to its
+// result in the browser that finished it (see toResult).
 func (s *Server) loadAttempt(r *http.Request) (string, attempt, error) {
 	token, err := urlToken(r, "token")
 	if err != nil {
-		return "", attempt{}, err
+		return "", attempt{}, errNotHere
 	}
 	a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(token))
+	if isCode(err, tandem.ENOTFOUND) {
+		return "", attempt{}, errNotHere
+	}
 	if err != nil {
 		return "", attempt{}, err
 	}
+	if !a.Completed() && !holdsDraft(r, a.QuizID, token) {
+		return "", attempt{}, errNotHere
+	}
 	at, err := s.withQuiz(a)
 	return token, at, err
+}
+
+// holdsDraft reports whether this browser's draft cookie for quizID holds
+// token: it started that attempt.
+func holdsDraft(r *http.Request, quizID, token string) bool {
+	c, err := r.Cookie(draftCookie(quizID))
+	return err == nil && hmac.Equal([]byte(c.Value), []byte(token))
 }
 
 // handleAttemptResume sends the person to where they left off: the first
@@ -192,8 +214,8 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, token string, at
 		owner.TokenHash = tandem.HashToken(me)
 	}
 	// The result gets a token of its own: whoever holds the attempt's
-	// link (someone who started it and passed it on) cannot open it.
-	resultToken := tandem.NewToken()
+	// link cannot open it.
+	resultToken := tandem.DeriveResultToken(s.linkKey, token)
 	c, err := s.store.CompleteAttempt(r.Context(), at.ID, at.quiz, itemIDs(sec), answers, owner, tandem.HashToken(resultToken))
 	if isCode(err, tandem.ECONFLICT) {
 		return errQuizChanged(at.QuizID) // only a quiz file edited in place gets here
@@ -204,8 +226,12 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, token string, at
 	if len(c.Missing) > 0 {
 		return s.showMissing(w, r, token, at, c)
 	}
-	if !c.Done { // completed before: a form sent twice
-		return s.toResult(w, r, token, at)
+	if !c.Done {
+		// Completed before: a form sent twice, or the attempt was
+		// finished in another tab after this request loaded it. Its
+		// address leads on, as it does for every such request.
+		http.Redirect(w, r, attemptURL(token), http.StatusSeeOther)
+		return nil
 	}
 	s.clearDraftCookie(w, r, at.QuizID)
 	s.setDoneCookie(w, r, at.QuizID, resultToken)
@@ -226,15 +252,36 @@ func (s *Server) toResult(w http.ResponseWriter, r *http.Request, token string, 
 		http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
 		return nil
 	}
-	c, err := r.Cookie(doneCookie(at.QuizID))
-	if err != nil || !tandem.ValidToken(c.Value) || !hmac.Equal(tandem.HashToken(c.Value), at.ResultTokenHash) {
-		// A completed attempt of this browser may have been fetched
-		// again: it has already been completed, or the attempt was
-		// loaded and then completed in another tab.
-		return errNotFound
+	result, ok := s.finishedHere(r, token, at)
+	if !ok {
+		return errNotHere
 	}
-	http.Redirect(w, r, resultURL(c.Value), http.StatusSeeOther)
+	if holdsDraft(r, at.QuizID, token) {
+		// The answer that finished it was lost on its way here.
+		s.clearDraftCookie(w, r, at.QuizID)
+		s.setDoneCookie(w, r, at.QuizID, result)
+	}
+	http.Redirect(w, r, resultURL(result), http.StatusSeeOther)
 	return nil
+}
+
+// finishedHere returns the result token of the completed attempt at, when
+// this browser finished it: its done cookie holds the result's token or,
+// when the answer that set that cookie was lost, its draft cookie still
+// holds the attempt's, from which the result's is derived.
+func (s *Server) finishedHere(r *http.Request, token string, at attempt) (string, bool) {
+	if c, err := r.Cookie(doneCookie(at.QuizID)); err == nil && tandem.ValidToken(c.Value) &&
+		hmac.Equal(tandem.HashToken(c.Value), at.ResultTokenHash) {
+		return c.Value, true
+	}
+	if holdsDraft(r, at.QuizID, token) {
+		// Results of another key (a server started without its key
+		// file) do not match, and are found from the done cookie only.
+		if result := tandem.DeriveResultToken(s.linkKey, token); hmac.Equal(tandem.HashToken(result), at.ResultTokenHash) {
+			return result, true
+		}
+	}
+	return "", false
 }
 
 // showMissing shows the first page that still has a required question

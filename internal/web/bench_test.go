@@ -69,7 +69,6 @@ func serve(h http.Handler, method, path, body string, header http.Header) *httpt
 func BenchmarkPages(b *testing.B) {
 	e := newEnv(b)
 	h := e.web.Handler()
-	inProgress := e.start(spectrumQuiz)
 	q := shipped(b)[0]
 	n := 0
 	done := resultOf(b, e.answerAll(e.start(spectrumQuiz), func(id string) (int, bool) {
@@ -77,8 +76,12 @@ func BenchmarkPages(b *testing.B) {
 		return benchAnswer(q, n, id), true
 	}))
 	support := resultOf(b, e.answerAll(e.start(spectrumQuiz), func(string) (int, bool) { return q.Scale.Max, true }))
+	inProgress := e.start(spectrumQuiz)
 
 	gzip := http.Header{"Accept-Encoding": {"gzip"}}
+	draft := draftHeader(inProgress)
+	draftGzip := draftHeader(inProgress)
+	draftGzip.Set("Accept-Encoding", "gzip")
 	benchmarks := []struct {
 		name   string
 		path   string
@@ -86,8 +89,8 @@ func BenchmarkPages(b *testing.B) {
 	}{
 		{"home", "/", nil},
 		{"intro", "/quizzes/" + spectrumQuiz, nil},
-		{"section", "/attempts/" + inProgress + "/1", nil},
-		{"section-gzip", "/attempts/" + inProgress + "/1", gzip},
+		{"section", "/attempts/" + inProgress + "/1", draft},
+		{"section-gzip", "/attempts/" + inProgress + "/1", draftGzip},
 		{"result", "/results/" + done, nil},
 		{"result-gzip", "/results/" + done, gzip},
 		{"result-support-gzip", "/results/" + support, gzip},
@@ -107,6 +110,12 @@ func BenchmarkPages(b *testing.B) {
 	}
 }
 
+// draftHeader is the Cookie header of the browser that started the
+// attempt with token, without which its pages open nothing.
+func draftHeader(token string) http.Header {
+	return http.Header{"Cookie": {"tandem_draft_" + spectrumQuiz + "=" + token}}
+}
+
 // BenchmarkSectionSave saves the first page of an attempt again and
 // again: one write transaction with synchronous=FULL per request.
 func BenchmarkSectionSave(b *testing.B) {
@@ -115,11 +124,11 @@ func BenchmarkSectionSave(b *testing.B) {
 	token := e.start(spectrumQuiz)
 	path := "/attempts/" + token + "/1"
 	form := benchForms(shipped(b)[0])[0]
-	rec := serve(h, http.MethodPost, path, form, nil)
+	rec := serve(h, http.MethodPost, path, form, draftHeader(token))
 	require.Equal(b, http.StatusSeeOther, rec.Code, rec.Body.String())
 	b.ReportAllocs()
 	for b.Loop() {
-		if rec := serve(h, http.MethodPost, path, form, nil); rec.Code != http.StatusSeeOther {
+		if rec := serve(h, http.MethodPost, path, form, draftHeader(token)); rec.Code != http.StatusSeeOther {
 			b.Fatalf("status %d", rec.Code)
 		}
 	}
@@ -140,8 +149,9 @@ func BenchmarkCompleteAttempt(b *testing.B) {
 			b.Fatalf("start: status %d", rec.Code)
 		}
 		path := rec.Header().Get("Location")
+		draft := draftHeader(strings.Split(path, "/")[2]) // /attempts/{token}/1
 		for n, form := range forms {
-			rec := serve(h, http.MethodPost, path, form, nil)
+			rec := serve(h, http.MethodPost, path, form, draft)
 			if rec.Code != http.StatusSeeOther {
 				b.Fatalf("page %d: status %d: %s", n+1, rec.Code, rec.Body)
 			}

@@ -63,6 +63,12 @@ type hostileCase struct {
 func TestHostileInput(t *testing.T) {
 	e := newEnv(t)
 
+	// This browser finished one attempt and then started another, as a
+	// browser holds at most one unfinished attempt at a quiz.
+	done := e.start(spectrumQuiz)
+	result := resultOf(t, e.answerAll(done, func(string) (int, bool) { return 4, true }))
+	require.Equal(t, http.StatusOK, e.get("/results/"+result).status)
+
 	live := e.start(spectrumQuiz)
 	first := e.get("/attempts/" + live + "/1")
 	saved := map[string]int{}
@@ -70,10 +76,6 @@ func TestHostileInput(t *testing.T) {
 		saved[id] = 2
 	}
 	require.Equal(t, http.StatusSeeOther, e.post("/attempts/"+live+"/1", pageForm(t, first, "next", saved)).status)
-
-	done := e.start(spectrumQuiz)
-	result := resultOf(t, e.answerAll(done, func(string) (int, bool) { return 4, true }))
-	require.Equal(t, http.StatusOK, e.get("/results/"+result).status)
 
 	// A token of the right shape that names no attempt.
 	unknown := []byte(live)
@@ -330,10 +332,10 @@ func (e *env) snapshot() dbState {
 		scaleScores: e.count(`SELECT count(*) FROM scale_scores`),
 	}
 	db := e.raw()
-	// The live attempt is the first one created.
-	require.NoError(e.t, db.QueryRow(`SELECT status || ' ' || updated_at FROM attempts ORDER BY id LIMIT 1`).Scan(&s.liveStatus))
+	// The live attempt is the last one created.
+	require.NoError(e.t, db.QueryRow(`SELECT status || ' ' || updated_at FROM attempts ORDER BY id DESC LIMIT 1`).Scan(&s.liveStatus))
 	require.NoError(e.t, db.QueryRow(`SELECT coalesce(group_concat(item_id || '=' || value, ','), '')
-		FROM (SELECT item_id, value FROM answers WHERE attempt_id = (SELECT min(id) FROM attempts) ORDER BY item_id)`).Scan(&s.liveAnswers))
+		FROM (SELECT item_id, value FROM answers WHERE attempt_id = (SELECT max(id) FROM attempts) ORDER BY item_id)`).Scan(&s.liveAnswers))
 	require.NotEmpty(e.t, s.liveAnswers, "the live attempt has answers to lose")
 	return s
 }
@@ -425,8 +427,8 @@ const xss = `"'><script>alert(1)</script><img src=x onerror=alert(2)>`
 // checks that no page prints it as markup.
 func TestXSS_Rendering(t *testing.T) {
 	e := newEnv(t)
-	live := e.start(spectrumQuiz)
 	result := resultOf(t, e.answerAll(e.start(spectrumQuiz), func(string) (int, bool) { return 2, true }))
+	live := e.start(spectrumQuiz)
 	enc := url.PathEscape(xss)
 	q := url.QueryEscape(xss)
 

@@ -106,11 +106,19 @@ func (s *Server) draft(r *http.Request, q *quiz.Quiz) (string, string, bool) {
 // quiz. Quiz ids are slugs, which are valid in cookie names.
 func draftCookie(quizID string) string { return "tandem_draft_" + quizID }
 
+// setDraftCookie gives this browser the attempt it started: the cookie
+// alone opens the attempt's pages. It lasts until the browser closes, or,
+// in a browser the person asked to remember them, as long as the
+// unfinished answers are kept.
 func (s *Server) setDraftCookie(w http.ResponseWriter, r *http.Request, quizID, token string) {
-	http.SetCookie(w, &http.Cookie{
+	c := &http.Cookie{
 		Name: draftCookie(quizID), Value: token, Path: "/",
-		MaxAge: int(s.draftAge.Seconds()), HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
-	})
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+	}
+	if rememberedHere(r) {
+		c.MaxAge = int(s.draftAge.Seconds())
+	}
+	http.SetCookie(w, c)
 }
 
 // draftTokens returns the tokens of the unfinished attempts this browser

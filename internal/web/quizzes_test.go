@@ -158,6 +158,7 @@ func TestQuizChanged(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, v1.Hash, v2.Hash)
 	second := newEnvAt(t, dbPath, v2)
+	second.client = first.client // the same browser, after the restart
 
 	t.Run("PastResultShowsTheFileItWasScoredWith", func(t *testing.T) {
 		page := second.get("/results/" + done)
@@ -186,7 +187,9 @@ func TestQuizChanged(t *testing.T) {
 	})
 }
 
-// TestDraftCookie covers how a browser remembers an unfinished attempt.
+// TestDraftCookie covers how a browser remembers an unfinished attempt:
+// until it closes, or, once the person asked it to remember them, as long
+// as the unfinished answers are kept.
 func TestDraftCookie(t *testing.T) {
 	e := newEnv(t)
 	r := e.post("/quizzes/"+spectrumQuiz+"/attempts", nil)
@@ -195,7 +198,8 @@ func TestDraftCookie(t *testing.T) {
 	assert.Contains(t, cookie, "tandem_draft_"+spectrumQuiz+"=")
 	assert.Contains(t, cookie, "HttpOnly")
 	assert.Contains(t, cookie, "SameSite=Lax")
-	assert.Contains(t, cookie, "Max-Age=604800")
+	assert.NotContains(t, cookie, "Max-Age", "kept until the browser closes")
+	assert.NotContains(t, cookie, "Expires")
 	token := strings.Split(r.location, "/")[2]
 
 	// Another browser is not offered this attempt.
@@ -210,6 +214,15 @@ func TestDraftCookie(t *testing.T) {
 	require.NotNil(t, c, "the draft cookie is cleared")
 	assert.Less(t, c.MaxAge, 0)
 	assert.Empty(t, findAll(e.get("/").doc, byAttr("href", "/attempts/"+token)))
+
+	// Remembered, the browser keeps an unfinished attempt for a week.
+	me := heldToken(t, e, e.client)
+	require.Equal(t, http.StatusSeeOther, e.post("/me/"+me+"/remember", nil).status)
+	r = e.post("/quizzes/"+spectrumQuiz+"/attempts", nil)
+	require.Equal(t, http.StatusSeeOther, r.status)
+	c = setCookieIn(r, "tandem_draft_"+spectrumQuiz)
+	require.NotNil(t, c)
+	assert.Equal(t, 604800, c.MaxAge)
 }
 
 // TestQuizChanged_SameVersion covers a file edited without raising its
@@ -229,6 +242,7 @@ func TestQuizChanged_SameVersion(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, v3.Version, edited.Version)
 	second := newEnvAt(t, dbPath, edited)
+	second.client = first.client // the same browser, after the restart
 	last := second.get("/attempts/" + token + "/2")
 	assert.Equal(t, http.StatusConflict, last.status)
 	r = second.post("/attempts/"+token+"/2", url.Values{"_section": {"days"}, "d1": {"1"}, "d3": {"1"}})

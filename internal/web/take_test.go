@@ -271,8 +271,6 @@ func TestFinish_DoubleSubmit(t *testing.T) {
 // cookie for, never to the attempt's token under /results/, which opens
 // nothing.
 func TestFinish_SentAgainWhileFinishing(t *testing.T) {
-	t.Skip("a promise not kept: finish sends a form that lost the race to /results/{attempt token} " +
-		"(toResult with the attempt as loaded before); remove this line to see it fail")
 	q := fixture(t, "weighted-sleep.yaml")
 	path := filepath.Join(t.TempDir(), "t.db")
 	db, err := sqlite.Open(context.Background(), path)
@@ -324,8 +322,6 @@ func TestFinish_SentAgainWhileFinishing(t *testing.T) {
 // the lost answer held the only link (and, for someone new, the only link
 // to their personal page).
 func TestFinish_FirstAnswerLost(t *testing.T) {
-	t.Skip("a promise not kept: the form sent again answers 404, and the result is lost to its browser; " +
-		"remove this line to see it fail")
 	e := newEnv(t, fixture(t, "weighted-sleep.yaml"))
 	token := e.start("weighted-sleep")
 	page := e.get("/attempts/" + token + "/1")

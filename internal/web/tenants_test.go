@@ -319,7 +319,9 @@ type tenantRow struct {
 	// changes says the owner's request changes the victim's data.
 	changes bool
 	// alone says the owner's request spoils the world for other rows (it
-	// deletes, stops, revokes or forgets): the row gets a world of its own.
+	// deletes, stops, revokes or forgets, or starts an attempt, which
+	// takes the place of the browser's unfinished one at the quiz): the
+	// row gets a world of its own.
 	alone bool
 }
 
@@ -550,7 +552,7 @@ func tenantRows() []tenantRow {
 			others: append(tenantKeyConfusion("/me/{me}/shares/{client}/stop", "{me}", "{result}", "{linktoken}"),
 				tenantReq{who: asOtherClient, path: "/me/{other.me}/shares/{client}/stop", status: nf,
 					missing: "/me/{other.me}/shares/{none}/stop"})},
-		{method: post, pattern: "/me/{me}/shares/{share}/attempts", changes: true,
+		{method: post, pattern: "/me/{me}/shares/{share}/attempts", changes: true, alone: true,
 			owner: tenantReq{who: asOwnClient, path: "/me/{me}/shares/{client}/attempts", status: see, location: "/attempts/*"},
 			others: append(tenantKeyConfusion("/me/{me}/shares/{client}/attempts", "{me}", "{result}", "{linktoken}"),
 				tenantReq{who: asOtherClient, path: "/me/{other.me}/shares/{client}/attempts", status: nf,
@@ -560,7 +562,7 @@ func tenantRows() []tenantRow {
 		{method: get, pattern: "/share/{token}",
 			owner:  tenantReq{who: asOwnClient, path: "/share/{linktoken}", status: ok, shows: []string{"{name}"}},
 			others: tenantKeyConfusion("/share/{linktoken}", "{linktoken}", "{me}", "{result}", "{draft}")},
-		{method: post, pattern: "/share/{token}", form: tenantConsentForm, changes: true,
+		{method: post, pattern: "/share/{token}", form: tenantConsentForm, changes: true, alone: true,
 			owner:  tenantReq{who: asOwnClient, path: "/share/{linktoken}", status: see, location: "/attempts/*"},
 			others: tenantKeyConfusion("/share/{linktoken}", "{linktoken}", "{me}", "{result}", "{draft}")},
 
