@@ -530,6 +530,11 @@ func TestPrivacy_Noindex(t *testing.T) {
 	for _, path := range []string{"/results/" + tandem.NewToken(), "/me/" + tandem.NewToken(), "/attempts/" + w.live} {
 		assert.Equal(t, "noindex, nofollow", w.e.get(path).header.Get("X-Robots-Tag"), path)
 	}
+	// So do a path no route answers and a method a route does not take.
+	for _, r := range []*response{w.e.get("/nowhere"), w.e.postRaw("/robots.txt", "")} {
+		assert.GreaterOrEqual(t, r.status, 400)
+		assert.Equal(t, "noindex, nofollow", r.header.Get("X-Robots-Tag"))
+	}
 	r := w.e.post("/quizzes/"+spectrumQuiz+"/attempts", nil)
 	require.Equal(t, http.StatusSeeOther, r.status)
 	assert.Equal(t, "noindex, nofollow", r.header.Get("X-Robots-Tag"), "a new attempt's redirect")

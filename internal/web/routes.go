@@ -94,8 +94,9 @@ func (s *Server) Handler() http.Handler {
 		})
 	})
 
-	r.NotFound(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
-	r.MethodNotAllowed(s.wrap(func(w http.ResponseWriter, req *http.Request) error {
+	// What no route answers is no page to list either.
+	r.NotFound(noindex(s.wrap(func(w http.ResponseWriter, r *http.Request) error { return errNotFound })).ServeHTTP)
+	r.MethodNotAllowed(noindex(s.wrap(func(w http.ResponseWriter, req *http.Request) error {
 		// Replacing chi's handler loses its Allow header: say it here.
 		var allow []string
 		if r.Match(chi.NewRouteContext(), http.MethodGet, req.URL.Path) {
@@ -106,7 +107,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 		return errMethod
-	}))
+	})).ServeHTTP)
 	return r
 }
 
