@@ -376,8 +376,8 @@ func TestHistory_OneAttempt(t *testing.T) {
 			require.Len(t, heads, 4)
 			require.Len(t, cells, 4)
 			assert.Equal(t, []string{"Codependence", "Independence"}, []string{text(heads[1]), text(heads[2])})
-			assert.Equal(t, itoa(int(math.Round(*tw.Scales["codependence"].Score))), text(cells[1]))
-			assert.Equal(t, itoa(int(math.Round(*tw.Scales["independence"].Score))), text(cells[2]))
+			assert.Equal(t, itoa(int(math.Floor(*tw.Scales["codependence"].Score+1e-9))), text(cells[1]))
+			assert.Equal(t, itoa(int(math.Floor(*tw.Scales["independence"].Score+1e-9))), text(cells[2]))
 			assert.Equal(t, tw.Spectrum.Zone, attr(body[0], "data-zone"))
 			continue
 		}
@@ -388,7 +388,7 @@ func TestHistory_OneAttempt(t *testing.T) {
 				seen[sc.ID] = true
 				score := tw.Scales[sc.ID].Score
 				require.NotNil(t, score, sc.ID)
-				assert.Equal(t, itoa(int(math.Round(*score))), text(cells[1]), sc.ID)
+				assert.Equal(t, itoa(int(math.Floor(*score+1e-9))), text(cells[1]), sc.ID)
 				assert.Equal(t, sc.Name+" over time", text(title))
 			}
 		}
@@ -472,7 +472,7 @@ func TestCompare(t *testing.T) {
 		before, after := tw1.Scales[sc.ID].Score, tw2.Scales[sc.ID].Score
 		require.NotNil(t, before, sc.ID)
 		require.NotNil(t, after, sc.ID)
-		w := want{name: sc.Name, before: itoa(int(math.Round(*before))), after: itoa(int(math.Round(*after))),
+		w := want{name: sc.Name, before: itoa(int(math.Floor(*before+1e-9))), after: itoa(int(math.Floor(*after+1e-9))),
 			diff: *after - *before, verdict: "No reliability claim can be made for this score"}
 		w.difference = expectedDifference(w.diff, sc.Name)
 		if n := sc.Norms; n != nil {

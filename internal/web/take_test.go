@@ -135,13 +135,13 @@ func TestTakeQuiz(t *testing.T) {
 		require.True(t, ok, id)
 		require.NotNil(t, js.Score, id)
 		assert.Equal(t, js.Answered, js.Items)
-		want := strconv.Itoa(int(math.Round(*js.Score))) + " of 100"
+		want := strconv.Itoa(int(math.Floor(*js.Score+1e-9))) + " of 100"
 		assert.Equal(t, want, text(find(t, sc, byTestID("score"))), id)
 	}
 	// The spectrum's words give both pulls' scores, as the twin has them.
 	spectrum := text(find(t, page.doc, byTestID("spectrum-text")))
 	for _, id := range []string{"codependence", "independence"} {
-		assert.Contains(t, spectrum, strconv.Itoa(int(math.Round(*doc.Scales[id].Score))), id)
+		assert.Contains(t, spectrum, strconv.Itoa(int(math.Floor(*doc.Scales[id].Score+1e-9))), id)
 	}
 }
 

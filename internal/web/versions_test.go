@@ -46,7 +46,7 @@ func folded(s string) string { return strings.Join(strings.Fields(s), " ") }
 func rounded(tb testing.TB, score *float64) string {
 	tb.Helper()
 	require.NotNil(tb, score)
-	return strconv.Itoa(int(math.Round(*score)))
+	return strconv.Itoa(int(math.Floor(*score+1e-9)))
 }
 
 // TestVersions_V1AttemptsAfterV2: results a browser got from version 1 of

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"math/rand/v2"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -88,6 +90,16 @@ func TestZones_Shipped(t *testing.T) {
 						assert.Equal(t, 0, strong)
 					}
 					assert.NotContains(t, html, `class="marker"`, "the spectrum draws pulls, never one dot")
+					// A score shown reaches the cut exactly when the pull is
+					// strong: the caption never says "60, below 60".
+					for _, pole := range []struct {
+						id    string
+						score float64
+					}{{sp.Left, *left}, {sp.Right, *right}} {
+						shown := shownScore(t, html, scaleName(q, pole.id))
+						assert.Equal(t, pole.score >= sp.Cut, float64(shown) >= sp.Cut,
+							"answer set %d: %s %v is shown as %d, with a cut of %v", i, pole.id, pole.score, shown, sp.Cut)
+					}
 					rendered[want]++
 				}
 			}
@@ -104,6 +116,17 @@ func TestZones_Shipped(t *testing.T) {
 			}
 		})
 	}
+}
+
+// shownScore is the whole score the spectrum's caption shows after a
+// scale's name.
+func shownScore(tb testing.TB, html, name string) int {
+	tb.Helper()
+	m := regexp.MustCompile(regexp.QuoteMeta(name) + ` (?:\(|is )?(\d+)`).FindStringSubmatch(html)
+	require.NotNil(tb, m, "the caption shows %s's score", name)
+	n, err := strconv.Atoi(m[1])
+	require.NoError(tb, err)
+	return n
 }
 
 // zoneByRule is rule 5b of quiz-format.md, written out again.

@@ -20,9 +20,13 @@ func length(ctx context.Context, q QuizCard) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// whole rounds a score for display; the spec stores scores unrounded and
-// shows them as whole numbers.
-func whole(f float64) int { return int(math.Round(f)) }
+// whole rounds a score down to a whole number for display (the spec
+// stores scores unrounded and shows them whole). Down, so that no score
+// shown reaches a cut or a result's bound that the exact score does not:
+// 59.6 with a cut of 60 reads 59, below it, as the page says. The small
+// allowance keeps a score that is whole but for floating-point error,
+// such as 64.99999999999999, at its whole value.
+func whole(f float64) int { return int(math.Floor(f + 1e-9)) }
 
 // coord formats an SVG coordinate compactly.
 func coord(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
