@@ -192,7 +192,7 @@ func (tb *tab) zonePresent(zone scoring.Zone, out scoring.Outcome) {
 }
 
 // wholeText is a score as the pages write it, rounded to a whole number.
-func wholeText(f float64) string { return strconv.Itoa(int(math.Floor(f+1e-9))) }
+func wholeText(f float64) string { return strconv.Itoa(int(math.Floor(f + 1e-9))) }
 
 // agree is the value of the answer labelled Agree.
 func agree(t *testing.T, q *quiz.Quiz) int {

@@ -328,6 +328,7 @@ func (d *decoder) scales(n *yaml.Node, st *quizState) []Scale {
 
 func (d *decoder) norms(n *yaml.Node, scale string) *Norms {
 	var nm Norms
+	said := false // whether the file says `provisional:`
 	what := scale + " norms"
 	d.fields(n, what,
 		field{"mean", true, func(v *yaml.Node) {
@@ -356,10 +357,22 @@ func (d *decoder) norms(n *yaml.Node, scale string) *Norms {
 			}
 		}},
 		field{"source", false, func(v *yaml.Node) { nm.Source = d.text(v, "norms.source") }},
-		field{"provisional", false, func(v *yaml.Node) { nm.Provisional = d.boolean(v, "norms.provisional") }},
+		field{"provisional", false, func(v *yaml.Node) {
+			nm.Provisional = d.boolean(v, "norms.provisional")
+			said = true
+		}},
 	)
+	if !said && len(nm.Source) >= len(legacyProvisional) && strings.EqualFold(nm.Source[:len(legacyProvisional)], legacyProvisional) {
+		nm.Provisional = true
+	}
 	return &nm
 }
+
+// legacyProvisional begins the source of norms that files written before
+// `provisional:` existed (the shipped quiz's version 1, whose copies
+// results keep) give as provisional: without the key, such norms are
+// provisional still.
+const legacyProvisional = "Provisional"
 
 func (d *decoder) sections(n *yaml.Node, st *quizState) []Section {
 	var sections []Section

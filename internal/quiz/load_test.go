@@ -407,14 +407,20 @@ func TestParse_V2(t *testing.T) {
 			name:  "NormsNotProvisional",
 			edits: norms("{mean: 48, sd: 16, reliability: 0.8, provisional: false, source: Provisional data}"),
 			check: func(t *testing.T, q *quiz.Quiz) {
-				// The word in the source says nothing: only the key does.
+				// The key, when given, decides.
 				assert.False(t, q.Scales[0].Norms.Provisional)
 			},
 		},
 		{
 			name:  "NormsProvisionalDefault",
-			edits: norms("{mean: 48, sd: 16, reliability: 0.8}"),
+			edits: norms("{mean: 48, sd: 16, reliability: 0.8, source: A pilot that was provisional}"),
 			check: func(t *testing.T, q *quiz.Quiz) { assert.False(t, q.Scales[0].Norms.Provisional) },
+		},
+		{
+			// Files written before the key existed said it in the source.
+			name:  "NormsProvisionalLegacySource",
+			edits: norms("{mean: 48, sd: 16, reliability: 0.8, source: 'Provisional: simulated respondents'}"),
+			check: func(t *testing.T, q *quiz.Quiz) { assert.True(t, q.Scales[0].Norms.Provisional) },
 		},
 		{
 			// The flag lists a keyed item: it both scores and raises.

@@ -3,6 +3,7 @@ package scoring
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -22,7 +23,8 @@ type ScaleChange struct {
 	Before *float64 // nil when the earlier attempt has no score on it
 	After  *float64
 	// Change is set only when both scores exist. Its RC and Reliable use the
-	// norms of the later attempt's quiz for this scale (nil norms: HasNorms false).
+	// norms of the later attempt's quiz for this scale; without norms, or
+	// when the two files key the scale with other items, HasNorms is false.
 	Change *Change
 }
 
@@ -75,7 +77,11 @@ func Compare(before, after Attempt, top int) Comparison {
 	}
 }
 
-// compareScales pairs the scores of the scales both quizzes declare.
+// compareScales pairs the scores of the scales both quizzes declare. A
+// change is judged against norms only when the scale asks the same
+// questions in both files: the reliable change index holds between two
+// takes of one measure, and two versions' scales may share a name and
+// little else.
 func compareScales(before, after Attempt) []ScaleChange {
 	var changes []ScaleChange
 	for _, s := range after.Quiz.Scales {
@@ -90,12 +96,44 @@ func compareScales(before, after Attempt) []ScaleChange {
 			After:  clone(after.Outcome.ScoreOf(s.ID)),
 		}
 		if c.Before != nil && c.After != nil {
-			ch := ReliableChange(s.Norms, *c.Before, *c.After)
+			norms := s.Norms
+			if !sameQuestions(before.Quiz, after.Quiz, s.ID) {
+				norms = nil
+			}
+			ch := ReliableChange(norms, *c.Before, *c.After)
 			c.Change = &ch
 		}
 		changes = append(changes, c)
 	}
 	return changes
+}
+
+// sameQuestions reports whether a scale is measured alike in both quizzes:
+// the same items keying it with the same weights, on the same answer
+// range.
+func sameQuestions(bq, aq *quiz.Quiz, scale string) bool {
+	if bq == aq {
+		return true
+	}
+	if bq.Scale.Min != aq.Scale.Min || bq.Scale.Max != aq.Scale.Max {
+		return false
+	}
+	return maps.Equal(weightsOf(bq, scale), weightsOf(aq, scale))
+}
+
+// weightsOf is the weight of each item that keys scale in q, by item id.
+func weightsOf(q *quiz.Quiz, scale string) map[string]float64 {
+	w := map[string]float64{}
+	for _, sec := range q.Sections {
+		for _, it := range sec.Items {
+			for _, k := range it.Keys {
+				if k.Scale == scale {
+					w[it.ID] = k.Weight
+				}
+			}
+		}
+	}
+	return w
 }
 
 // droppedScales lists the scales only one quiz declares: the earlier

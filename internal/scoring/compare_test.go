@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -424,6 +425,47 @@ func TestCompare_DifferentVersions(t *testing.T) {
 			assertScaleChanges(t, tt.want, got.Scales)
 			assert.Equal(t, tt.dropped, got.Dropped)
 			assert.Equal(t, tt.same, got.SameVersion)
+		})
+	}
+}
+
+// TestCompare_OtherQuestions: a scale both versions declare, with norms,
+// is judged against them only when it is keyed by the same items with the
+// same weights on the same answer range; otherwise the change has no
+// norms, as between two different measures.
+func TestCompare_OtherQuestions(t *testing.T) {
+	v2 := parseCompareQuiz(t, versionTwo)
+	for _, tt := range []struct {
+		name, from, to string
+		judged         bool
+	}{
+		{"SameItems", "", "", true},
+		{"OtherItem", "{id: s1, text: S1, keys: {steady: 1}}", "{id: s2, text: S2, keys: {steady: 1}}", false},
+		{"OtherWeight", "{id: s1, text: S1, keys: {steady: 1}}", "{id: s1, text: S1, keys: {steady: 2}}", false},
+		{"Reversed", "{id: s1, text: S1, keys: {steady: 1}}", "{id: s1, text: S1, keys: {steady: -1}}", false},
+		{"OtherRange", "scale: {min: 1, max: 5, labels: [a, b, c, d, e]}", "scale: {min: 0, max: 4, labels: [a, b, c, d, e]}", false},
+		{"OtherWordsOnly", "{id: s1, text: S1,", "{id: s1, text: Reworded,", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(versionTwo, "version: 2", "version: 3", 1)
+			if tt.from != "" {
+				require.Contains(t, src, tt.from)
+				src = strings.Replace(src, tt.from, tt.to, 1)
+			}
+			v3 := parseCompareQuiz(t, src)
+			got := scoring.Compare(
+				scoring.Attempt{Quiz: v2, Outcome: outcomeOf(v2, map[string]*float64{"steady": ptr(50)})},
+				scoring.Attempt{Quiz: v3, Outcome: outcomeOf(v3, map[string]*float64{"steady": ptr(61.2)})}, 5)
+			var steady *scoring.ScaleChange
+			for i := range got.Scales {
+				if got.Scales[i].Scale == "steady" {
+					steady = &got.Scales[i]
+				}
+			}
+			require.NotNil(t, steady)
+			require.NotNil(t, steady.Change)
+			assert.Equal(t, tt.judged, steady.Change.HasNorms)
+			assert.Equal(t, tt.judged, steady.Change.Reliable, "11.2 points on sd 10 is a real change, when judged")
 		})
 	}
 }

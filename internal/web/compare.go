@@ -178,6 +178,9 @@ func compareView(ctx context.Context, c *comparison, base string, client *tandem
 			row.Difference = difference(ctx, ch.Diff, scale.Name)
 			row.Reliable = ch.Reliable
 			switch {
+			case !ch.HasNorms && scale.Norms != nil:
+				// Norms the two versions cannot share (other questions).
+				row.Verdict = views.T(ctx, "compare.verdict.versions")
 			case !ch.HasNorms:
 				row.Verdict = views.T(ctx, "compare.verdict.nonorms")
 			case ch.Reliable:
@@ -259,9 +262,12 @@ type compareScaleJSON struct {
 	Before     *float64 `json:"before"`
 	After      *float64 `json:"after"`
 	Difference *float64 `json:"difference"`
-	// RC and Reliable are null without norms: then no claim is made.
-	RC       *float64 `json:"rc"`
-	Reliable *bool    `json:"reliable"`
+	// RC, Reliable and Provisional are null without norms: then no claim
+	// is made. Provisional says the norms are not yet from real people's
+	// answers, as the page says.
+	RC          *float64 `json:"rc"`
+	Reliable    *bool    `json:"reliable"`
+	Provisional *bool    `json:"provisional"`
 }
 
 type compareMovesJSON struct {
@@ -287,8 +293,9 @@ func (s *Server) handleCompareJSON(w http.ResponseWriter, r *http.Request) error
 			diff := ch.Diff
 			row.Difference = &diff
 			if ch.HasNorms {
-				rc, reliable := ch.RC, ch.Reliable
-				row.RC, row.Reliable = &rc, &reliable
+				scale, _ := c.after.quiz.ScaleByID(sc.Scale)
+				rc, reliable, provisional := ch.RC, ch.Reliable, scale.Norms.Provisional
+				row.RC, row.Reliable, row.Provisional = &rc, &reliable, &provisional
 			}
 		}
 		doc.Scales[sc.Scale] = row

@@ -410,11 +410,12 @@ type compareDoc struct {
 	}
 	SameVersion bool `json:"same_version"`
 	Scales      map[string]struct {
-		Before     *float64 `json:"before"`
-		After      *float64 `json:"after"`
-		Difference *float64 `json:"difference"`
-		RC         *float64 `json:"rc"`
-		Reliable   *bool    `json:"reliable"`
+		Before      *float64 `json:"before"`
+		After       *float64 `json:"after"`
+		Difference  *float64 `json:"difference"`
+		RC          *float64 `json:"rc"`
+		Reliable    *bool    `json:"reliable"`
+		Provisional *bool    `json:"provisional"`
 	} `json:"scales"`
 	NotCompared []string `json:"not_compared"`
 	Moves       []struct {
@@ -472,7 +473,7 @@ func TestCompare(t *testing.T) {
 		before, after := tw1.Scales[sc.ID].Score, tw2.Scales[sc.ID].Score
 		require.NotNil(t, before, sc.ID)
 		require.NotNil(t, after, sc.ID)
-		w := want{name: sc.Name, before: itoa(int(math.Floor(*before+1e-9))), after: itoa(int(math.Floor(*after+1e-9))),
+		w := want{name: sc.Name, before: itoa(int(math.Floor(*before + 1e-9))), after: itoa(int(math.Floor(*after + 1e-9))),
 			diff: *after - *before, verdict: "No reliability claim can be made for this score"}
 		w.difference = expectedDifference(w.diff, sc.Name)
 		if n := sc.Norms; n != nil {
@@ -576,10 +577,13 @@ func TestCompare(t *testing.T) {
 			if w.rc == nil {
 				assert.Nil(t, got.RC, sc.ID)
 				assert.Nil(t, got.Reliable, sc.ID)
+				assert.Nil(t, got.Provisional, sc.ID)
 				continue
 			}
 			require.NotNil(t, got.RC, sc.ID)
 			require.NotNil(t, got.Reliable, sc.ID)
+			require.NotNil(t, got.Provisional, sc.ID)
+			assert.True(t, *got.Provisional, "%s: the shipped norms are provisional, as the page says", sc.ID)
 			assert.InDelta(t, *w.rc, *got.RC, 0.01, sc.ID)
 			assert.Equal(t, w.reliable, *got.Reliable, sc.ID)
 		}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -123,4 +124,31 @@ func TestSupport_CompareMarks(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(twin.body), &doc))
 	assert.Equal(t, []string{"safety"}, doc.Before.Support)
 	assert.Equal(t, []string{}, doc.After.Support)
+}
+
+// TestCompare_NormsNotProvisional: norms that do not say they are
+// provisional give verdicts without the provisional note, on the page and
+// in the twin.
+func TestCompare_NormsNotProvisional(t *testing.T) {
+	e := newEnv(t, fixture(t, "weighted-sleep.yaml"))
+	for _, v := range []int{1, 4} {
+		resultOf(t, e.answerAll(e.start("weighted-sleep"), func(string) (int, bool) { return v, true }))
+		e.at(testClock.Add(time.Duration(v) * 24 * time.Hour))
+	}
+	me := "/me/" + heldToken(t, e, e.client)
+	page := e.get(me + "/compare?quiz=weighted-sleep")
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	assert.Empty(t, findAll(page.doc, byTestID("provisional")))
+	verdicts := findAll(page.doc, byTestID("verdict"))
+	require.NotEmpty(t, verdicts)
+	assert.Contains(t, text(page.doc), "A real change", "rest moved from 0 to 100 on norms with sd 10")
+
+	twin := e.get(me + "/compare.json?" + strings.SplitN(attr(find(t, page.doc, byAttr("rel", "alternate")), "href"), "?", 2)[1])
+	var doc struct {
+		Scales map[string]struct{ Provisional *bool }
+	}
+	require.NoError(t, json.Unmarshal([]byte(twin.body), &doc))
+	require.NotNil(t, doc.Scales["rest"].Provisional)
+	assert.False(t, *doc.Scales["rest"].Provisional)
+	assert.Nil(t, doc.Scales["worry"].Provisional, "no norms, no claim")
 }

@@ -46,7 +46,7 @@ func folded(s string) string { return strings.Join(strings.Fields(s), " ") }
 func rounded(tb testing.TB, score *float64) string {
 	tb.Helper()
 	require.NotNil(tb, score)
-	return strconv.Itoa(int(math.Floor(*score+1e-9)))
+	return strconv.Itoa(int(math.Floor(*score + 1e-9)))
 }
 
 // TestVersions_V1AttemptsAfterV2: results a browser got from version 1 of
@@ -182,6 +182,9 @@ func TestVersions_V1AttemptsAfterV2(t *testing.T) {
 			byName[text(find(t, row, byTag("th")))] = text(find(t, row, byTestID("verdict")))
 		}
 		assert.Equal(t, "A real change", byName["Codependence"], "100 to 25 on version 1's norms")
+		// Version 1's norms say they are provisional in their source, as
+		// files did before `provisional:`: the page says so still.
+		find(t, page.doc, byTestID("provisional"))
 		sides := findAll(page.doc, byAttr("class", "side-result"))
 		require.Len(t, sides, 2)
 		assert.Equal(t, twins[0].Result.Title, text(sides[0]))
@@ -225,6 +228,19 @@ func TestVersions_V1AttemptsAfterV2(t *testing.T) {
 		require.Len(t, shared, 10)
 		checkRows(t, page, v2, twins[0], now)
 		assert.Empty(t, findAll(page.doc, byTestID("dropped")))
+		// No statement is in both versions: no change is judged against
+		// norms, here or in the twin.
+		judged := 0
+		for i, row := range findAll(page.doc, byTestID("scale-change")) {
+			want := "No reliability claim can be made for this score"
+			if v2.Scales[i].Norms != nil {
+				want = "Not judged, as the questions changed between versions"
+				judged++
+			}
+			assert.Equal(t, want, text(find(t, row, byTestID("verdict"))), v2.Scales[i].ID)
+		}
+		assert.GreaterOrEqual(t, judged, 3, "version 2's main scales have norms")
+		assert.Empty(t, findAll(page.doc, byTestID("provisional")), "no verdict rests on the norms")
 
 		assert.False(t, doc.SameVersion)
 		assert.Equal(t, ids[0], doc.Before.ID)
