@@ -281,6 +281,10 @@ func (tk *taker) page(n int, answers map[string]int) url.Values {
 // attempt once the final 303 to its result has been received: the server
 // has then promised the attempt is stored.
 func (tk *taker) complete() (acked, error) {
+	// Each attempt in a fresh browser, as someone new: its result starts
+	// a history of its own (in a browser that holds one, a result waits
+	// to be kept).
+	tk.client.Jar, _ = cookiejar.New(nil)
 	token, err := tk.start()
 	if err != nil {
 		return acked{}, err

@@ -58,6 +58,10 @@ func TestRetakeAndCompare(t *testing.T) {
 	tb.clickAndLoad(`[data-testid=quiz-trend] a.button[href="/quizzes/` + srv.quiz.ID + `"]`)
 	tb.clickAndLoad(`form.inline-form button[type=submit]`)
 	tb.takeByClicks(1)
+	// The browser holds a page: the result waits to be kept there, which
+	// the person does.
+	assert.Zero(t, tb.count(`[data-testid=personal]`), "not on the page until kept")
+	tb.clickAndLoad(`[data-testid=keep] button[type=submit]`)
 	assert.Equal(t, me, tb.attr(`[data-testid=personal] a[href^="/me/"]`, "href"), "the second result joins the same personal page")
 
 	tb.visit("/me") // the browser remembers its personal page

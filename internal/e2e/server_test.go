@@ -117,9 +117,18 @@ func (s *server) seed(t *testing.T, rounds int) (me string, results []string) {
 	t.Helper()
 	c := newClient(t)
 	for round := range rounds {
-		results = append(results, s.takeHTTP(t, c, func(it quiz.Item) (int, bool) {
+		result := s.takeHTTP(t, c, func(it quiz.Item) (int, bool) {
 			return answer(s.quiz, it, round), !safety(it)
-		}))
+		})
+		if round > 0 {
+			// The browser holds the person's page: they keep the result
+			// there, as its page offers.
+			res, err := c.PostForm(s.URL+result+"/keep", nil)
+			require.NoError(t, err)
+			_ = res.Body.Close()
+			require.Equal(t, http.StatusSeeOther, res.StatusCode, "keeping %s", result)
+		}
+		results = append(results, result)
 	}
 	u, err := url.Parse(s.URL)
 	require.NoError(t, err)

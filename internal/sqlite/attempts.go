@@ -362,7 +362,7 @@ func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, q *quiz.Quiz
 		now := db.now()
 		_, err = tx.ExecContext(ctx, `UPDATE attempts SET status = ?, completed_at = ?, updated_at = ?,
 			result_id = ?, position = ?, person_id = ?, result_token_hash = ? WHERE id = ?`,
-			tandem.StatusCompleted, now, now, out.Result, nullFloat(out.Position), c.PersonID, resultTokenHash, attemptID)
+			tandem.StatusCompleted, now, now, out.Result, nullFloat(out.Position), nullID(c.PersonID), resultTokenHash, attemptID)
 		c.Done = err == nil
 		return err
 	})
@@ -377,7 +377,8 @@ func (db *DB) CompleteAttempt(ctx context.Context, attemptID int64, q *quiz.Quiz
 
 // resolveOwner returns the person an attempt joins: the one with
 // owner.TokenHash when they still exist (they may have deleted everything
-// in another tab), otherwise a new person with owner.NewTokenHash.
+// in another tab), otherwise a new person with owner.NewTokenHash, or no
+// one (0) without it.
 func (db *DB) resolveOwner(ctx context.Context, tx *sql.Tx, owner tandem.Owner) (int64, bool, error) {
 	if len(owner.TokenHash) > 0 {
 		var id int64
@@ -390,7 +391,7 @@ func (db *DB) resolveOwner(ctx context.Context, tx *sql.Tx, owner tandem.Owner) 
 		}
 	}
 	if len(owner.NewTokenHash) == 0 {
-		return 0, false, errors.New("complete attempt: no owner and no token for a new one")
+		return 0, false, nil // no one's
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO people (token_hash, created_at) VALUES (?, ?)`, owner.NewTokenHash, db.now())
 	if err != nil {
@@ -399,6 +400,9 @@ func (db *DB) resolveOwner(ctx context.Context, tx *sql.Tx, owner tandem.Owner) 
 	id, err := res.LastInsertId()
 	return id, true, err
 }
+
+// nullID is a row id for a column where 0 means none.
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
 func nullFloat(f *float64) sql.NullFloat64 {
 	if f == nil {

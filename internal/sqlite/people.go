@@ -53,6 +53,34 @@ func (db *DB) DeleteResultByToken(ctx context.Context, tokenHash []byte) error {
 		[]any{tokenHash, tokenHash}, nil)
 }
 
+// KeepResult puts the result reached by the token whose hash is
+// resultTokenHash, which is no one's yet, in the history of the person
+// with the token hash personTokenHash. Keeping one already in that history
+// changes nothing; one in another's, or no such result or person, is
+// ENOTFOUND.
+func (db *DB) KeepResult(ctx context.Context, resultTokenHash, personTokenHash []byte) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var person int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE token_hash = ?`, personTokenHash).Scan(&person)
+		if errors.Is(err, sql.ErrNoRows) {
+			return tandem.Errorf(tandem.ENOTFOUND, "no such person")
+		}
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE attempts AS a SET person_id = ?
+			WHERE (a.person_id IS NULL OR a.person_id = ?) AND `+resultByToken,
+			person, person, resultTokenHash, resultTokenHash)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, tandem.Errorf(tandem.ENOTFOUND, "no result to keep"))
+		}
+		return nil
+	})
+}
+
 // DeletePerson deletes a person and, in the same transaction, every attempt,
 // answer and score of theirs, and the unfinished attempts whose token hashes
 // are in drafts (those the person's browser holds; they belong to no one

@@ -128,17 +128,20 @@ type Completion struct {
 	// them.
 	Missing []string
 	Answers scoring.Answers
-	// PersonID is whose history the attempt is in; NewPerson is true when
-	// that person was created for it, from Owner.NewTokenHash.
+	// PersonID is whose history the attempt is in, 0 for no one's;
+	// NewPerson is true when that person was created for it, from
+	// Owner.NewTokenHash.
 	PersonID  int64
 	NewPerson bool
 }
 
 // Owner says whose history a completed attempt joins: the person whose
 // personal link has the token hash TokenHash, when set and still there,
-// otherwise a new person reached by the token whose hash is NewTokenHash.
-// People are named by token hash, never by row id: ids of deleted rows are
-// reused, hashes of random tokens never are.
+// otherwise a new person reached by the token whose hash is NewTokenHash;
+// with neither, no one's (the result stands on its own, reached by its
+// link, until someone keeps it: KeepResult). People are named by token
+// hash, never by row id: ids of deleted rows are reused, hashes of random
+// tokens never are.
 type Owner struct {
 	TokenHash    []byte
 	NewTokenHash []byte

@@ -206,12 +206,15 @@ func (s *Server) handleSectionSave(w http.ResponseWriter, r *http.Request) error
 // earlier page still lacks an answer, the last page is saved all the same
 // and that earlier page is shown with its problems.
 func (s *Server) finish(w http.ResponseWriter, r *http.Request, token string, at attempt, sec quiz.Section, answers scoring.Answers) error {
-	// The attempt joins this browser's history, or starts a new one whose
-	// link only this response hands out.
+	// In a browser that holds no one, the result starts a history of its
+	// own, whose link only this response hands out. In one that holds a
+	// person, it stands on its own until the person who took it chooses
+	// to keep it there (the result page offers it): on a shared device
+	// the page held may be someone else's, who would read these answers.
 	newToken := tandem.NewToken()
 	owner := tandem.Owner{NewTokenHash: tandem.HashToken(newToken)}
-	if me, ok := s.personToken(r); ok {
-		owner.TokenHash = tandem.HashToken(me)
+	if _, _, held := s.personFromCookie(r); held {
+		owner = tandem.Owner{}
 	}
 	// The result gets a token of its own: whoever holds the attempt's
 	// link cannot open it.

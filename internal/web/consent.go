@@ -74,8 +74,11 @@ func (s *Server) consentView(r *http.Request, l *tandem.ShareLink) views.Consent
 	// A raised support flag shows on the therapist's pages whatever the
 	// link shares (its title, never the answers): the client is told
 	// before agreeing.
-	if len(q.Support) > 0 {
-		v.Support = q.Support[0].Title
+	for _, f := range q.Support {
+		v.Support = append(v.Support, f.Title)
+	}
+	if _, held := s.personToken(r); held {
+		v.HeldPage, v.ForgetURL = true, forgetPath
 	}
 	return v
 }

@@ -723,3 +723,64 @@ func TestPrivacy_ResultsBeforeResultTokens(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, r.status)
 	assert.Zero(t, e.count(`SELECT count(*) FROM attempts`))
 }
+
+// TestPrivacy_SharedDevice: someone takes the questionnaire in a browser
+// that holds another person's private page (a shared device, remembered
+// or still open). Their result is no one's: it opens by its own link, the
+// page held does not list it, and its result page offers to keep it there,
+// which only a click does. A consent page in such a browser says the
+// sharing would go on the page held, with a way to forget the device first.
+func TestPrivacy_SharedDevice(t *testing.T) {
+	for _, remembered := range []bool{false, true} {
+		t.Run(map[bool]string{false: "ForTheVisit", true: "Remembered"}[remembered], func(t *testing.T) {
+			e := newEnv(t)
+			q := spectrumOf(t)
+			device := newPersonBrowser(e, e.newClient())
+			aResult, _ := device.take(samePlan(q, 2))
+			aMe := device.me()
+			if remembered {
+				require.Equal(t, http.StatusSeeOther, device.post("/me/"+aMe+"/remember", nil, nil).status)
+			}
+
+			// B, at the same browser, without keeping.
+			bResult := resultOf(t, e.answerAllOnlyWith(device.c, device.start(), keyPlan(q, 5, 1, nil)))
+			assert.Equal(t, []string{meAttempt(aMe, attemptIDOf(e, aResult))}, attemptLinks(t, device.get("/me/"+aMe)),
+				"A's page lists A's result only")
+			var doc exportDoc
+			require.NoError(t, json.Unmarshal([]byte(device.get("/me/"+aMe+"/export.json").body), &doc))
+			assert.Len(t, doc.Attempts, 1, "nor does A's export hold B's")
+			assert.Zero(t, e.count(`SELECT count(*) FROM attempts WHERE id = ? AND person_id IS NOT NULL`, attemptIDOf(e, bResult)))
+
+			page := device.get("/results/" + bResult)
+			require.Equal(t, http.StatusOK, page.status)
+			assert.Empty(t, findAll(page.doc, byTestID("personal")), "no link to A's page on B's result")
+			keep := find(t, page.doc, byTestID("keep"))
+			assert.Contains(t, text(keep), "If someone else uses this browser, leave it off.")
+			assert.Equal(t, http.StatusOK, newPersonBrowser(e, e.newClient()).get("/results/"+bResult).status,
+				"the result's own link opens it anywhere")
+
+			// Kept by a click, it joins the page held.
+			r := device.send(attr(keep, "action"), "", nil)
+			require.Equal(t, http.StatusSeeOther, r.status)
+			assert.Len(t, attemptLinks(t, device.get("/me/"+aMe)), 2)
+			find(t, device.get("/results/"+bResult).doc, byTestID("personal"))
+
+			// Another browser cannot keep it again, on its own page.
+			other := newPersonBrowser(e, e.newClient())
+			other.take(samePlan(q, 3))
+			assert.Equal(t, http.StatusNotFound, other.send("/results/"+bResult+"/keep", "", nil).status)
+
+			therapist := newThBrowser(e)
+			therapist.mustSignup(thEmail, thName, thPassword)
+			link, _ := therapist.newLink("Us", false)
+			consent := device.get("/share/" + link)
+			require.Equal(t, http.StatusOK, consent.status)
+			held := find(t, consent.doc, byTestID("held-page"))
+			assert.Equal(t, "/forget", attr(find(t, held, byTag("form")), "action"))
+			assert.Empty(t, findAll(newPersonBrowser(e, e.newClient()).get("/share/"+link).doc, byTestID("held-page")),
+				"a browser that holds no page is told nothing of the sort")
+			assert.Contains(t, text(find(t, consent.doc, byTestID("sees-support"))),
+				"“Your safety comes first” or “You deserve support right now”", "every flag's title")
+		})
+	}
+}

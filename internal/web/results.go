@@ -40,14 +40,36 @@ func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error 
 	// personal page (cookies blocked, another device).
 	v.DeleteURL = resultURL(token) + "/delete"
 	// The personal page is offered only to the browser that owns it: a
-	// result link passed on must not open the whole history.
+	// result link passed on must not open the whole history. A result that
+	// is no one's yet may be kept on the page this browser holds, if the
+	// person says so.
 	if me, p, ok := s.personFromCookie(r); ok && p.ID == at.PersonID {
 		v.Personal = &views.PersonalLink{URL: s.absoluteURL(r, personURL(me)), PageURL: personURL(me)}
 		if !rememberedHere(r) {
 			v.Personal.RememberURL = personURL(me) + "/remember"
 		}
+	} else if ok && at.PersonID == 0 {
+		v.KeepURL = resultURL(token) + "/keep"
 	}
 	s.render(w, r, http.StatusOK, views.ResultView(v))
+	return nil
+}
+
+// handleResultKeep puts a result that is no one's on the private page
+// this browser holds, as the person asked on the result page.
+func (s *Server) handleResultKeep(w http.ResponseWriter, r *http.Request) error {
+	token, err := urlToken(r, "token")
+	if err != nil {
+		return err
+	}
+	me, ok := s.personToken(r)
+	if !ok {
+		return errNotFound
+	}
+	if err := s.store.KeepResult(r.Context(), tandem.HashToken(token), tandem.HashToken(me)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
 	return nil
 }
 

@@ -36,12 +36,13 @@ func (s *Server) Handler() http.Handler {
 
 		r.Get("/results/{token}", s.wrap(s.handleResultShow))
 		r.Get("/results/{token}.json", s.wrap(s.handleResultJSON))
+		r.With(writes).Post("/results/{token}/keep", s.wrap(s.handleResultKeep))
 		r.Get("/results/{token}/delete", s.wrap(s.handleResultDeleteConfirm))
 		r.With(writes).Post("/results/{token}/delete", s.wrap(s.handleResultDelete))
 
 		r.Get("/me", s.wrap(s.handleMe))
 		r.Get("/deleted", s.wrap(s.handleDeleted))
-		r.With(writes).Post("/forget", s.wrap(s.handleForget))
+		r.With(writes).Post(forgetPath, s.wrap(s.handleForget))
 		r.Route("/me/{me}", func(r chi.Router) {
 			r.Get("/", s.wrap(s.handleHistory))
 			r.Get("/attempts/{attempt}", s.wrap(s.handlePersonResult))
@@ -54,7 +55,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/export.csv", s.wrap(s.handleExportCSV))
 			r.Get("/delete", s.wrap(s.handleDeleteAllConfirm))
 			r.With(writes).Post("/delete", s.wrap(s.handleDeleteAll))
-			r.With(writes).Post("/forget", s.wrap(s.handleForget))
+			r.With(writes).Post(forgetPath, s.wrap(s.handleForget))
 			r.With(writes).Post("/adopt", s.wrap(s.handleAdopt))
 			r.With(writes).Post("/remember", s.wrap(s.handleRemember))
 			r.With(writes).Post("/shares/{share}/stop", s.wrap(s.handleStopSharing))

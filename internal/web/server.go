@@ -46,6 +46,7 @@ type (
 		FindPersonAttempt(ctx context.Context, personID, attemptID int64) (*tandem.Attempt, error)
 		DeleteAttempt(ctx context.Context, personID, attemptID int64) error
 		DeletePerson(ctx context.Context, personID int64, drafts ...[]byte) error
+		KeepResult(ctx context.Context, resultTokenHash, personTokenHash []byte) error
 	}
 
 	// TherapistStore keeps therapists' accounts.

@@ -587,6 +587,13 @@ func tenantRows() []tenantRow {
 		{method: get, pattern: "/results/{token}.json",
 			owner:  tenantReq{who: asOwnClient, path: "/results/{result}.json", status: ok},
 			others: tenantKeyConfusion("/results/{result}.json", "{result}", "{me}", "{linktoken}", "{done}")},
+		// Keeping a result on one's page: only a result that is no one's,
+		// or already one's own (then nothing changes); another's stays
+		// theirs.
+		{method: post, pattern: "/results/{token}/keep",
+			owner: tenantReq{who: asOwnClient, path: "/results/{result}/keep", status: see, location: "/results/{result}"},
+			others: append(tenantKeyConfusion("/results/{result}/keep", "{result}", "{me}", "{linktoken}", "{done}"),
+				tenantReq{who: asOtherClient, path: "/results/{result}/keep", status: http.StatusNotFound, missing: "/results/{random}/keep"})},
 		{method: get, pattern: "/results/{token}/delete",
 			owner:  tenantReq{who: asOwnClient, path: "/results/{result}/delete", status: ok},
 			others: tenantKeyConfusion("/results/{result}/delete", "{result}", "{me}", "{linktoken}", "{done}")},

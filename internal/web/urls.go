@@ -11,6 +11,7 @@ const (
 	healthPath    = "/healthz"
 	homePath      = "/"
 	deletedPath   = "/deleted"
+	forgetPath    = "/forget"
 	loginPath     = "/login"
 	dashboardPath = "/therapist"
 	accountPath   = "/therapist/account"

@@ -137,6 +137,19 @@ func scoreText(ctx context.Context, s *float64) string {
 
 func join(names []string) string { return strings.Join(names, ", ") }
 
+// quotedOr lists titles in quotation marks, the last joined by "or":
+// “A”, “B” or “C”.
+func quotedOr(ctx context.Context, titles []string) string {
+	q := make([]string, len(titles))
+	for i, t := range titles {
+		q[i] = T(ctx, "list.quoted", "Text", t)
+	}
+	if len(q) < 2 {
+		return strings.Join(q, "")
+	}
+	return T(ctx, "list.or", "Rest", strings.Join(q[:len(q)-1], ", "), "Last", q[len(q)-1])
+}
+
 // describedBy ties a field to its problem and hint, those it has.
 func describedBy(name, hint, problem string) templ.Attributes {
 	var ids []string

@@ -102,6 +102,9 @@ type Result struct {
 	// SafetyFirst: a support flag is raised, so the result's NextSteps give
 	// way to a note pointing to the support shown first.
 	SafetyFirst bool
+	// KeepURL, when set, is where the form posts that keeps this result,
+	// which is no one's yet, on the private page the browser holds.
+	KeepURL string
 	// DeleteURL is set when the result is shown from the personal page.
 	DeleteURL string
 	// Back, when set, leads to the page the result was opened from (a

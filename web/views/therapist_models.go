@@ -149,10 +149,14 @@ type Consent struct {
 	PrivateURL    string // where the start-privately form posts
 	AboutURL      string // the quiz's intro
 	Changed       bool   // the text changed since the page was shown
-	// Support is the title of the quiz's first support flag, as an example
-	// of what the therapist sees when answers raise one; "" for a quiz
-	// without support flags.
-	Support string
+	// Support are the titles of the quiz's support flags, what the
+	// therapist sees when answers raise one; none for a quiz without.
+	Support []string
+	// HeldPage: this browser holds a private page, which agreeing puts
+	// the sharing on; ForgetURL is where the form posts that forgets it
+	// first, for someone whose page it is not.
+	HeldPage  bool
+	ForgetURL string
 }
 
 // Sharing is what a person shares with therapists, on their own page.
