@@ -194,14 +194,43 @@ func TestCompleteAttempt_Owner(t *testing.T) {
 		assert.Equal(t, 0, peopleCount(t, raw, `SELECT count(*) FROM attempts WHERE token_hash = ?`, first.tokenHash))
 	})
 
-	t.Run("NoOwnerStoresNothing", func(t *testing.T) {
+	t.Run("NoOwnerIsNoOnes", func(t *testing.T) {
+		// Without an owner the result stands on its own, until KeepResult.
 		a := db.start(t, scoring.Answers{"p1": 2, "p2": 2})
 		q := db.quiz
-		c, err := db.CompleteAttempt(ctx, a.id, q, []string{"p3"}, scoring.Answers{"p3": 2}, tandem.Owner{}, tandem.HashToken(tandem.NewToken()))
-		require.Error(t, err)
-		assert.False(t, c.Done)
-		assert.Equal(t, 0, peopleCount(t, raw, `SELECT count(*) FROM scale_scores WHERE attempt_id = ?`, a.id))
-		assert.Equal(t, 1, peopleCount(t, raw, `SELECT count(*) FROM attempts WHERE id = ? AND status = 'in_progress'`, a.id))
+		people := peopleCount(t, raw, `SELECT count(*) FROM people`)
+		result := tandem.HashToken(tandem.NewToken())
+		c, err := db.CompleteAttempt(ctx, a.id, q, []string{"p3"}, scoring.Answers{"p3": 2}, tandem.Owner{}, result)
+		require.NoError(t, err)
+		assert.True(t, c.Done)
+		assert.Zero(t, c.PersonID)
+		assert.False(t, c.NewPerson)
+		assert.Equal(t, people, peopleCount(t, raw, `SELECT count(*) FROM people`), "no one is made")
+		assert.Equal(t, 1, peopleCount(t, raw, `SELECT count(*) FROM attempts WHERE id = ? AND status = 'completed' AND person_id IS NULL`, a.id))
+		got, err := db.FindResultByToken(ctx, result)
+		require.NoError(t, err)
+		assert.Zero(t, got.PersonID)
+
+		// Kept, it joins a person's history; kept again by them, nothing
+		// changes; another person cannot take it.
+		me, other := tandem.NewToken(), tandem.NewToken()
+		for _, tok := range []string{me, other} {
+			_, err := raw.Exec(`INSERT INTO people (token_hash, created_at) VALUES (?, '2026-12-04T00:00:00.000Z')`, tandem.HashToken(tok))
+			require.NoError(t, err)
+		}
+		require.NoError(t, db.KeepResult(ctx, result, tandem.HashToken(me)))
+		kept, err := db.FindResultByToken(ctx, result)
+		require.NoError(t, err)
+		p, err := db.FindPersonByToken(ctx, tandem.HashToken(me))
+		require.NoError(t, err)
+		assert.Equal(t, p.ID, kept.PersonID)
+		require.NoError(t, db.KeepResult(ctx, result, tandem.HashToken(me)), "again: nothing changes")
+		assert.Equal(t, tandem.ENOTFOUND, tandem.ErrorCode(db.KeepResult(ctx, result, tandem.HashToken(other))), "another's result")
+		assert.Equal(t, tandem.ENOTFOUND, tandem.ErrorCode(db.KeepResult(ctx, tandem.HashToken(tandem.NewToken()), tandem.HashToken(me))), "no such result")
+		assert.Equal(t, tandem.ENOTFOUND, tandem.ErrorCode(db.KeepResult(ctx, result, tandem.HashToken(tandem.NewToken()))), "no such person")
+		kept, err = db.FindResultByToken(ctx, result)
+		require.NoError(t, err)
+		assert.Equal(t, p.ID, kept.PersonID, "still theirs")
 	})
 }
 

@@ -63,18 +63,53 @@ const (
 	maxLabel = 60
 )
 
-// hidesItself reports whether s holds a character that is not text to
-// read: a control character (Unicode Cc: C0, DEL, C1), a format character
-// (Cf: the bidirectional controls such as U+202E, direction marks, zero-
-// width characters, the byte order mark, tag characters) or a line or
-// paragraph separator (Zl, Zp). Any of them can make a name or a label
-// read as something else than it is, in a page or a spreadsheet, so no
-// text people type may hold one.
-func hidesItself(s string) bool { return strings.IndexFunc(s, hiddenRune) >= 0 }
+// hidesItself reports whether s can read as something else than it is,
+// in a page or a spreadsheet, so that no text people type may be such:
+//
+//   - it holds a character that is not text to read: a control character
+//     (Unicode Cc: C0, DEL, C1), a format character (Cf: the bidirectional
+//     controls such as U+202E, direction marks, zero-width characters, the
+//     byte order mark, tag characters) or a line or paragraph separator
+//     (Zl, Zp);
+//   - nothing in it shows: only spaces and letters that draw nothing, such
+//     as the Hangul fillers, a name that would read as blank;
+//   - it stacks more than maxMarks combining marks on one letter, which
+//     spill over the lines around it.
+func hidesItself(s string) bool {
+	if strings.IndexFunc(s, hiddenRune) >= 0 {
+		return true
+	}
+	shows, marks := false, 0
+	for _, r := range s {
+		if unicode.In(r, unicode.Mn, unicode.Me) {
+			if marks++; marks > maxMarks {
+				return true
+			}
+			continue
+		}
+		marks = 0
+		shows = shows || !(unicode.IsSpace(r) || blankRune(r))
+	}
+	return s != "" && !shows
+}
 
-// hiddenRune reports whether r is one of the characters hidesItself
-// looks for.
+// maxMarks is the most combining marks one letter takes: Vietnamese needs
+// two, some scripts three; more is decoration that hides its neighbours.
+const maxMarks = 3
+
+// hiddenRune reports whether r is a character that is not text to read.
 func hiddenRune(r rune) bool { return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) }
+
+// blankRune reports whether r is a letter or symbol that draws nothing.
+func blankRune(r rune) bool {
+	switch r {
+	case '\u115F', '\u1160', '\u3164', '\uFFA0', // Hangul fillers
+		'\u2800', // the blank Braille pattern
+		'\u034F': // the combining grapheme joiner
+		return true
+	}
+	return false
+}
 
 // validEmail accepts one plain address, as typed: "a@b.example".
 func validEmail(s string) bool {

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -119,13 +120,27 @@ func newGzip() func(http.Handler) http.HandlerFunc {
 	return wrap
 }
 
-// pageContext gives the views the person's language and the static
-// files' URLs.
+// holdsSomething reports whether this browser holds anything "Forget
+// this device" clears: a person's page, an unfinished attempt, or a
+// finished one's result.
+func (s *Server) holdsSomething(r *http.Request) bool {
+	if _, ok := s.personToken(r); ok {
+		return true
+	}
+	for _, c := range r.Cookies() {
+		if strings.HasPrefix(c.Name, draftCookie("")) || strings.HasPrefix(c.Name, doneCookie("")) {
+			return true
+		}
+	}
+	return false
+}
+
+// pageContext gives the views the person's language, the static files'
+// URLs, and whether the browser holds anything to forget.
 func (s *Server) pageContext(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, holds := s.personToken(r)
 		ctx := views.WithPage(r.Context(), views.PageSettings{Language: s.language(r), Assets: s.assets.urls,
-			ExitURL: s.exitURL, HoldsPerson: holds})
+			ExitURL: s.exitURL, HoldsSomething: s.holdsSomething(r)})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -341,7 +341,7 @@ func TestPrivacy_Remember(t *testing.T) {
 }
 
 // TestPrivacy_ForgetFromAnyPage: every page offers, while the browser
-// holds a person, a one-tap "Forget this device"; it clears both personal
+// holds a person or an attempt, a one-tap "Forget this device"; it clears both personal
 // cookies, the unfinished attempts' and the finished ones' cookies, from
 // whatever page it is sent. Another site cannot send it.
 func TestPrivacy_ForgetFromAnyPage(t *testing.T) {
@@ -416,11 +416,27 @@ func TestPrivacy_ForgetFromAnyPage(t *testing.T) {
 		assert.Empty(t, b.me())
 	})
 
-	t.Run("NoFormWithoutAPerson", func(t *testing.T) {
+	t.Run("AnUnfinishedAttemptAlone", func(t *testing.T) {
+		// A browser that holds only an unfinished attempt (someone who
+		// stopped halfway) offers to forget it too, and then offers
+		// nothing to resume.
 		e := newEnv(t)
 		b := newPersonBrowser(e, e.newClient())
 		token := b.start()
 		for _, path := range []string{"/", "/quizzes/" + spectrumQuiz, "/attempts/" + token + "/1", "/nowhere"} {
+			find(t, b.get(path).doc, byTestID("forget-device"))
+		}
+		r := b.post("/forget", nil, nil)
+		require.Equal(t, http.StatusSeeOther, r.status)
+		home := b.get("/")
+		assert.Empty(t, findAll(home.doc, byTestID("resume")))
+		assert.Empty(t, findAll(home.doc, byTestID("forget-device")))
+	})
+
+	t.Run("NoFormWhenNothingIsHeld", func(t *testing.T) {
+		e := newEnv(t)
+		b := newPersonBrowser(e, e.newClient())
+		for _, path := range []string{"/", "/quizzes/" + spectrumQuiz, "/nowhere"} {
 			assert.Empty(t, findAll(b.get(path).doc, byTestID("forget-device")), path)
 		}
 	})
@@ -783,4 +799,31 @@ func TestPrivacy_SharedDevice(t *testing.T) {
 				"“Your safety comes first” or “You deserve support right now”", "every flag's title")
 		})
 	}
+}
+
+// TestPrivacy_NeutralTitles: the titles of private pages, which stay in
+// the browser's history, name no section, result, quiz or therapist.
+func TestPrivacy_NeutralTitles(t *testing.T) {
+	e := newEnv(t)
+	q := spectrumOf(t)
+	b := newPersonBrowser(e, e.newClient())
+	token := b.start()
+	title := func(path string) string {
+		t.Helper()
+		r := b.get(path)
+		require.Equal(t, http.StatusOK, r.status, path)
+		return text(find(t, r.doc, byTag("title")))
+	}
+	last := len(q.Sections)
+	assert.Equal(t, "Questions, page 1 of "+strconv.Itoa(last)+" · Tandem", title("/attempts/"+token+"/1"))
+	safety := title("/attempts/" + token + "/" + strconv.Itoa(last))
+	assert.NotContains(t, safety, q.Sections[last-1].Title, "the safety page says what it is about")
+	result := resultOf(t, b.finish(token, keyPlan(q, 5, 1, nil)))
+	resultTitle := title("/results/" + result)
+	assert.Equal(t, "Your result · Tandem", resultTitle)
+	for _, r := range q.Results {
+		assert.NotContains(t, resultTitle, r.Title)
+	}
+	b.take(samePlan(q, 2)) // a second, to compare
+	assert.Equal(t, "Compare results · Tandem", title("/me/"+b.me()+"/compare?quiz="+q.ID))
 }

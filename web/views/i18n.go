@@ -248,14 +248,15 @@ type PageSettings struct {
 	Language *Language
 	Assets   map[string]string // static file name -> URL under its content hash
 	ExitURL  string            // where "leave quickly" goes
-	// HoldsPerson: the browser holds a person's page (for this visit or
-	// remembered), so every page offers to forget it.
-	HoldsPerson bool
+	// HoldsSomething: the browser holds something "Forget this device"
+	// clears (a person's page, an unfinished attempt, a result just
+	// finished), so every page offers it.
+	HoldsSomething bool
 }
 
 // WithPage returns a context whose pages use the settings.
 func WithPage(ctx context.Context, ps PageSettings) context.Context {
-	return context.WithValue(ctx, pageKey{}, &page{lang: ps.Language, assets: ps.Assets, exitURL: ps.ExitURL, holds: ps.HoldsPerson})
+	return context.WithValue(ctx, pageKey{}, &page{lang: ps.Language, assets: ps.Assets, exitURL: ps.ExitURL, holds: ps.HoldsSomething})
 }
 
 // ExitURL is where the page's "leave quickly" link goes.
@@ -270,8 +271,8 @@ func ExitURL(ctx context.Context) string {
 // server is not told another.
 const DefaultExitURL = "https://www.wikipedia.org/"
 
-// HoldsPerson reports whether the browser holds a person's page.
-func HoldsPerson(ctx context.Context) bool { return pageOf(ctx).holds }
+// HoldsSomething reports whether the browser holds something to forget.
+func HoldsSomething(ctx context.Context) bool { return pageOf(ctx).holds }
 
 func pageOf(ctx context.Context) *page {
 	p, _ := ctx.Value(pageKey{}).(*page)

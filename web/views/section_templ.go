@@ -586,10 +586,13 @@ func itemBody(it ItemView, lang string) templ.Component {
 
 func choiceID(it ItemView, i int) string { return "q-" + it.ID + "-" + itoa(i) }
 
-// sectionTitle names the page; with problems it starts with "Error:", so
-// screen reader users hear at once that the page came back.
+// sectionTitle names the page by its place in the questionnaire, not its
+// topic: titles stay in the browser's history, where someone else may
+// read them ("Your safety" would say too much). With problems it starts
+// with "Error:", so screen reader users hear at once that the page came
+// back.
 func sectionTitle(ctx context.Context, p SectionPage) string {
-	title := T(ctx, "section.title", "Section", p.Title, "Quiz", p.QuizTitle)
+	title := T(ctx, "section.title", "Number", p.Number, "Total", p.Total)
 	if len(p.Problems) > 0 {
 		return T(ctx, "section.error.prefix") + " " + title
 	}
