@@ -316,10 +316,9 @@ func TestShipped_ReadingLevel(t *testing.T) {
 //     ("being", "staying", "worrying");
 //  7. every word has at least one syllable.
 //
-// Rules 1 and 3 to 7 are those of the pilot's check.py; rule 2 is added
-// here, and it is the only reason the two disagree on the shipped items
-// (docs/instrument.md, Reading level). The heuristic still counts "react"
-// as one syllable, like check.py.
+// Rules 1 and 3 to 7 are those the authors first checked the items with;
+// rule 2 is added here (docs/instrument.md, Reading level). The heuristic
+// still counts "react" as one syllable.
 
 var (
 	wordRE     = regexp.MustCompile(`[A-Za-z]+(?:'[A-Za-z]+)*`)
