@@ -136,7 +136,7 @@ func trends(ctx context.Context, base string, forTherapist bool, scored []attemp
 				a := group[i]
 				pulls.Points = append(pulls.Points, views.PullPoint{Date: formatDate(ctx, a.CompletedAt),
 					Left: a.Outcome.ScoreOf(sp.Left), Right: a.Outcome.ScoreOf(sp.Right),
-					Zone: string(scoring.ZoneOf(a.quiz, *a.Outcome))})
+					Zone: string(scoring.ZoneOf(a.quiz, *a.Outcome)), Cut: cutOf(a.quiz)})
 			}
 			t.Pulls = pulls
 		}

@@ -130,9 +130,10 @@ func TestTherapistFlow_ClientSharesTwice(t *testing.T) {
 	for _, c := range charts {
 		lines := 1
 		if attr(c, "data-testid") == "pull-trend" {
-			lines = 2 // one per pull
+			lines = 2 // one per pull, the right pole's dashed
 		}
-		assert.Len(t, findAll(c, byTag("polyline")), lines, "each chart draws a line through both results")
+		assert.Len(t, findAll(c, byAttr("class", "line")), 1, "each chart draws a line through both results")
+		assert.Len(t, findAll(c, byAttr("class", "line dashed")), lines-1)
 	}
 	assert.Equal(t, clientPath+"/compare?quiz="+spectrumQuiz, attr(find(t, trends[0], byTestID("compare-link")), "href"))
 	assert.NotContains(t, cp.body, me, "the client's personal page stays theirs")

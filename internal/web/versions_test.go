@@ -265,5 +265,14 @@ func TestVersions_V1AttemptsAfterV2(t *testing.T) {
 		def := b.get("/me/" + me + "/compare")
 		require.Equal(t, http.StatusOK, def.status)
 		assert.Contains(t, text(find(t, def.doc, byTestID("versions"))), "(1 and 2)")
+
+		// The pulls over time draw each attempt's own cut: version 1's
+		// (none given, so 50) under its two attempts, version 2's 60
+		// under the last, a step between.
+		ys := map[string]int{}
+		for _, pt := range strings.Fields(attr(find(t, b.get("/me/"+me).doc, byTestID("pull-cut")), "points")) {
+			ys[strings.Split(pt, ",")[1]]++
+		}
+		assert.Equal(t, map[string]int{"55.0": 4, "46.0": 2}, ys, "y of 50 and of 60 on the 0..100 axis from 100 to 10")
 	})
 }

@@ -47,6 +47,29 @@ func trendX(i, n int) float64 {
 
 func trendY(v float64) float64 { return trendBottom - (trendBottom-trendTop)*v/100 }
 
+// cutLine is the line from which a pull is strong, across a trend chart
+// of attempts: each attempt's own file's cut, stepping halfway between two
+// attempts where versions changed it, from x0 to x1.
+func cutLine(points []PullPoint, x0, x1 float64) string {
+	var b strings.Builder
+	n := len(points)
+	for i, p := range points {
+		from, to := x0, x1
+		if i > 0 {
+			from = (trendX(i-1, n) + trendX(i, n)) / 2
+		}
+		if i < n-1 {
+			to = (trendX(i, n) + trendX(i+1, n)) / 2
+		}
+		y := coord(trendY(p.Cut))
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(coord(from) + "," + y + " " + coord(to) + "," + y)
+	}
+	return b.String()
+}
+
 // trendLine joins the points that have a value, as value reads it.
 func trendLine[P any](points []P, value func(P) *float64) string {
 	var b strings.Builder

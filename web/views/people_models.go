@@ -61,7 +61,7 @@ type QuizTrend struct {
 type PullTrend struct {
 	ID          string // unique on the page, for the chart's ids
 	Left, Right string // the poles' names
-	Cut         float64
+	Cut         float64 // the latest attempt's, named on the chart
 	Points      []PullPoint
 }
 
@@ -70,6 +70,9 @@ type PullPoint struct {
 	Date        string
 	Left, Right *float64 // nil when the attempt has no score there
 	Zone        string   // as scoring names it; "" without both scores
+	// Cut is where a pull is strong in the file the attempt was scored
+	// with: versions may differ, and the chart draws each one's.
+	Cut float64
 }
 
 // Trend is one line: a scale's score, or the spectrum position, per attempt,
