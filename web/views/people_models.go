@@ -59,8 +59,8 @@ type QuizTrend struct {
 // PullTrend is the spectrum over time: both pulls on one chart, with the
 // cut, and the zone of each attempt.
 type PullTrend struct {
-	ID          string // unique on the page, for the chart's ids
-	Left, Right string // the poles' names
+	ID          string  // unique on the page, for the chart's ids
+	Left, Right string  // the poles' names
 	Cut         float64 // the latest attempt's, named on the chart
 	Points      []PullPoint
 }
