@@ -133,6 +133,16 @@ type Spectrum struct {
 	Cut float64
 }
 
+// StrongFrom is the score from which a pole's pull is strong: Cut, or
+// DefaultCut for a Spectrum built in code without one (the loader always
+// gives one). Every picture and zone reads the cut here.
+func (s Spectrum) StrongFrom() float64 {
+	if s.Cut > 0 {
+		return s.Cut
+	}
+	return DefaultCut
+}
+
 // SupportFlag is a set of answers that call for care rather than a score.
 // It is raised when any of its items has an answer of at least Min; then
 // its message and resources come first on the result.

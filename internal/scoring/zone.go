@@ -39,18 +39,13 @@ func ZoneOf(q *quiz.Quiz, out Outcome) Zone {
 
 // SpectrumZone returns the zone of the left and right poles' scores on sp,
 // ZoneNone when either is nil. A score counts as strong when it is at
-// least sp.Cut, with the tolerance Holds uses for a condition's min, so a
-// score that equals the cut in real numbers is strong. A Cut of 0, which
-// the loader never gives, is taken as quiz.DefaultCut, so that a Spectrum
-// built in code without one behaves like a file without one.
+// least sp.StrongFrom(), with the tolerance Holds uses for a condition's
+// min, so a score that equals the cut in real numbers is strong.
 func SpectrumZone(sp quiz.Spectrum, left, right *float64) Zone {
 	if left == nil || right == nil {
 		return ZoneNone
 	}
-	cut := sp.Cut
-	if cut == 0 {
-		cut = quiz.DefaultCut
-	}
+	cut := sp.StrongFrom()
 	l, r := *left >= cut-epsilon, *right >= cut-epsilon
 	switch {
 	case l && r:

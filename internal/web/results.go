@@ -113,7 +113,7 @@ func (s *Server) resultView(r *http.Request, at attempt) views.Result {
 	v.Spectrum = spectrumView(q, *out)
 	if m := q.Map; m != nil {
 		v.Map = &views.MapView{XName: scaleName(q, m.X), YName: scaleName(q, m.Y),
-			X: out.ScoreOf(m.X), Y: out.ScoreOf(m.Y), Cut: cutOf(q)}
+			X: out.ScoreOf(m.X), Y: out.ScoreOf(m.Y), Cut: mapCut(q)}
 	}
 	v.Support = s.supportViews(r, q, at.Answers)
 	if len(v.Support) > 0 {
@@ -137,13 +137,23 @@ func spectrumView(q *quiz.Quiz, out scoring.Outcome) *views.SpectrumView {
 		Cut: cutOf(q), Zone: string(scoring.ZoneOf(q, out))}
 }
 
-// cutOf is the score from which a pull is strong: the spectrum's cut, the
-// default for a quiz without a spectrum (its map is shaded below it).
+// cutOf is where a pull is strong on q's pictures: its spectrum's cut.
 func cutOf(q *quiz.Quiz) float64 {
-	if q.Spectrum != nil && q.Spectrum.Cut > 0 {
-		return q.Spectrum.Cut
+	if q.Spectrum == nil {
+		return quiz.DefaultCut
 	}
-	return quiz.DefaultCut
+	return q.Spectrum.StrongFrom()
+}
+
+// mapCut is the cut the map draws: the spectrum's, when the map's axes
+// are the spectrum's two poles; 0 (none) when they are other scales, to
+// which the cut says nothing.
+func mapCut(q *quiz.Quiz) float64 {
+	m, sp := q.Map, q.Spectrum
+	if sp == nil || !(m.X == sp.Left && m.Y == sp.Right || m.X == sp.Right && m.Y == sp.Left) {
+		return 0
+	}
+	return sp.StrongFrom()
 }
 
 // resultJSON is the machine-readable twin of a result page, in the shape

@@ -216,3 +216,33 @@ func renderSpectrum(t *testing.T, ctx context.Context, sv *views.SpectrumView) s
 	require.NoError(t, views.SpectrumChart(*sv).Render(ctx, &b))
 	return b.String()
 }
+
+// TestMapCut: the map draws the spectrum's cut only when its axes are the
+// spectrum's poles, in either order; for other scales it draws none.
+func TestMapCut(t *testing.T) {
+	q := &quiz.Quiz{Spectrum: &quiz.Spectrum{Left: "hold", Right: "away", Cut: 60}}
+	for _, tt := range []struct {
+		x, y string
+		want float64
+	}{
+		{"away", "hold", 60},
+		{"hold", "away", 60},
+		{"away", "rest", 0},
+		{"rest", "mood", 0},
+	} {
+		q.Map = &quiz.Map{X: tt.x, Y: tt.y}
+		assert.Equal(t, tt.want, mapCut(q), "%s across, %s up", tt.x, tt.y)
+	}
+	q.Spectrum = nil
+	assert.Zero(t, mapCut(q), "no spectrum, no cut")
+
+	// Drawn without a cut, the map has no shaded corner and says none.
+	messages, err := views.LoadMessages(locales.FS, "en.yaml")
+	require.NoError(t, err)
+	ctx := views.WithPage(context.Background(), views.PageSettings{Language: messages.Match("en")})
+	x, y := 70.0, 20.0
+	var b bytes.Buffer
+	require.NoError(t, views.ResultView(views.Result{Title: "T", Map: &views.MapView{XName: "Rest", YName: "Mood", X: &x, Y: &y}}).Render(ctx, &b))
+	assert.NotContains(t, b.String(), `data-testid="map-middle"`)
+	assert.Contains(t, b.String(), "Rest 70 of 100 (across) and Mood 20 of 100 (up).</figcaption>")
+}

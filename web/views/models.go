@@ -136,7 +136,9 @@ type SpectrumView struct {
 type MapView struct {
 	XName, YName string
 	X, Y         *float64
-	Cut          float64
+	// Cut is the spectrum's cut, drawn on both axes; 0 when the map's
+	// scales are not the spectrum's poles, and the cut says nothing of them.
+	Cut float64
 }
 
 // SupportView is a raised support flag: its message and where to find
