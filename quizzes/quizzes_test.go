@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tandem-app/tandem/internal/doctest"
 	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/scoring"
 	"github.com/tandem-app/tandem/quizzes"
@@ -433,36 +434,6 @@ func instrumentDoc(tb testing.TB) string {
 	return string(data)
 }
 
-// mdTable returns the body rows of the markdown table in doc whose header
-// row starts with header, each as its cells, trimmed of spaces and of the
-// backquotes around code.
-func mdTable(tb testing.TB, doc, header string) [][]string {
-	tb.Helper()
-	lines := strings.Split(doc, "\n")
-	for i, l := range lines {
-		if !strings.HasPrefix(l, header) {
-			continue
-		}
-		require.Less(tb, i+1, len(lines))
-		require.True(tb, strings.HasPrefix(lines[i+1], "| ---"), "no separator under %q", header)
-		var rows [][]string
-		for _, r := range lines[i+2:] {
-			if !strings.HasPrefix(r, "|") {
-				break
-			}
-			cells := strings.Split(strings.Trim(strings.TrimSpace(r), "|"), "|")
-			for j := range cells {
-				cells[j] = strings.Trim(strings.TrimSpace(cells[j]), "`")
-			}
-			rows = append(rows, cells)
-		}
-		require.NotEmpty(tb, rows, "table %q has no rows", header)
-		return rows
-	}
-	tb.Fatalf("docs/instrument.md has no table whose header starts %q", header)
-	return nil
-}
-
 // seedConcepts are the ideas the review of version 1 found unasked; each
 // must have a row in docs/instrument.md's seed-concept table.
 var seedConcepts = []string{
@@ -508,7 +479,7 @@ func TestInstrumentDoc_SeedConcepts(t *testing.T) {
 	for _, it := range long.Items() {
 		items[it.ID] = true
 	}
-	rows := mdTable(t, instrumentDoc(t), "| Seed concept | Item ids |")
+	rows := doctest.Table(t, instrumentDoc(t), "| Seed concept | Item ids |")
 	seen := map[string][]string{}
 	for _, r := range rows {
 		require.GreaterOrEqual(t, len(r), 2, r)
@@ -594,7 +565,7 @@ func TestInstrumentDoc_Keying(t *testing.T) {
 	}
 
 	t.Run("MainScales", func(t *testing.T) {
-		rows := mdTable(t, doc, "| Main scale | Items | Forward (+1) | Reverse (−1) | All agree |")
+		rows := doctest.Table(t, doc, "| Main scale | Items | Forward (+1) | Reverse (−1) | All agree |")
 		require.Len(t, rows, len(mainScales))
 		for i, r := range rows {
 			require.Len(t, r, 5, r)
@@ -629,7 +600,7 @@ func TestInstrumentDoc_Keying(t *testing.T) {
 			slices.Sort(all)
 			return all
 		}
-		rows := mdTable(t, doc, "| Area | Items | Raise it (+) | Lower it (−) | All agree |")
+		rows := doctest.Table(t, doc, "| Area | Items | Raise it (+) | Lower it (−) | All agree |")
 		var areas []string
 		for _, s := range long.Scales {
 			if !isMain(s.ID) {
@@ -651,7 +622,7 @@ func TestInstrumentDoc_Keying(t *testing.T) {
 	})
 	t.Run("ShortForm", func(t *testing.T) {
 		_, short := shipped(t)
-		rows := mdTable(t, doc, "| Short form scale | Forward | Reverse |")
+		rows := doctest.Table(t, doc, "| Short form scale | Forward | Reverse |")
 		require.Len(t, rows, len(mainScales))
 		for i, r := range rows {
 			require.Len(t, r, 3, r)
@@ -673,7 +644,7 @@ func TestInstrumentDoc_Keying(t *testing.T) {
 
 func TestInstrumentDoc_Zones(t *testing.T) {
 	long, _ := shipped(t)
-	rows := mdTable(t, instrumentDoc(t), "| Zone | codependence | independence | interdependence | Result | Title |")
+	rows := doctest.Table(t, instrumentDoc(t), "| Zone | codependence | independence | interdependence | Result | Title |")
 	require.Len(t, rows, len(long.Results))
 	// A cell is "60 or more", "below 60" or "any" (no condition).
 	bound := func(cell string) (min, max float64, maxGiven, any bool) {
@@ -730,7 +701,7 @@ func TestInstrumentDoc_ReadingLevel(t *testing.T) {
 	grade := func(g float64) string { return strconv.FormatFloat(g, 'f', 1, 64) }
 
 	t.Run("Summary", func(t *testing.T) {
-		rows := mdTable(t, doc, "| Form | Scored items | Mean FK grade | Lowest | Highest |")
+		rows := doctest.Table(t, doc, "| Form | Scored items | Mean FK grade | Lowest | Highest |")
 		require.Len(t, rows, 2)
 		for i, q := range []*quiz.Quiz{long, short} {
 			r := rows[i]
@@ -746,7 +717,7 @@ func TestInstrumentDoc_ReadingLevel(t *testing.T) {
 		for _, it := range scored(short) {
 			inShort[it.ID] = true
 		}
-		rows := mdTable(t, doc, "| Id | Statement | Main scale | Area | Short form | FK |")
+		rows := doctest.Table(t, doc, "| Id | Statement | Main scale | Area | Short form | FK |")
 		items := scored(long)
 		require.Len(t, rows, len(items))
 		for i, r := range rows {
@@ -766,7 +737,7 @@ func TestInstrumentDoc_ReadingLevel(t *testing.T) {
 		}
 	})
 	t.Run("SafetyItems", func(t *testing.T) {
-		rows := mdTable(t, doc, "| Id | Statement | Raises | Raised from | FK |")
+		rows := doctest.Table(t, doc, "| Id | Statement | Raises | Raised from | FK |")
 		var safety []quiz.Item
 		for _, it := range long.Items() {
 			if len(it.Keys) == 0 {
@@ -796,7 +767,7 @@ func TestInstrumentDoc_ReadingLevel(t *testing.T) {
 
 func TestInstrumentDoc_Norms(t *testing.T) {
 	long, short := shipped(t)
-	rows := mdTable(t, instrumentDoc(t), "| Form | Scale | SD | Reliability | SEM | Smallest reliable change |")
+	rows := doctest.Table(t, instrumentDoc(t), "| Form | Scale | SD | Reliability | SEM | Smallest reliable change |")
 	require.Len(t, rows, 2*len(mainScales))
 	i := 0
 	for _, q := range []*quiz.Quiz{long, short} {

@@ -11,27 +11,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-app/tandem/internal/testdisk"
 )
-
-// withUmask runs the rest of the test under mask, the usual one of a
-// shell or service manager, then puts the old one back.
-func withUmask(t *testing.T, mask int) {
-	old := syscall.Umask(mask)
-	t.Cleanup(func() { syscall.Umask(old) })
-}
-
-func permOf(t *testing.T, name string) os.FileMode {
-	t.Helper()
-	info, err := os.Stat(name)
-	require.NoError(t, err)
-	return info.Mode().Perm()
-}
 
 // TestRun_OwnerOnlyFiles: started under umask 022, the server sets its
 // own to 077 and creates its folders 0700 and the database, its -wal and
 // -shm and the key file 0600; tandem backup writes a 0600 copy.
 func TestRun_OwnerOnlyFiles(t *testing.T) {
-	withUmask(t, 0o022)
+	testdisk.WithUmask(t, 0o022)
 	root := t.TempDir()
 	key := filepath.Join(root, "keys", "links", "tandem.key")
 	_, db := startServer(t, "-key-file", key)
@@ -41,28 +29,28 @@ func TestRun_OwnerOnlyFiles(t *testing.T) {
 	assert.Equal(t, 0o077, mask, "the server's umask")
 	sub := filepath.Dir(filepath.Dir(db)) // startServer's sub/dir, made by the server
 	for _, dir := range []string{sub, filepath.Dir(db), filepath.Join(root, "keys"), filepath.Dir(key)} {
-		assert.Equal(t, os.FileMode(0o700), permOf(t, dir), dir)
+		assert.Equal(t, os.FileMode(0o700), testdisk.Perm(t, dir), dir)
 	}
 	for _, name := range []string{db, db + "-wal", db + "-shm", key} {
-		assert.Equal(t, os.FileMode(0o600), permOf(t, name), name)
+		assert.Equal(t, os.FileMode(0o600), testdisk.Perm(t, name), name)
 	}
 
-	withUmask(t, 0o022)
+	testdisk.WithUmask(t, 0o022)
 	backup := filepath.Join(root, "backup.db")
 	var out, errOut syncBuffer
 	require.NoError(t, run(context.Background(), []string{"backup", "-db", db, backup}, env(nil), &out, &errOut), errOut.String())
-	assert.Equal(t, os.FileMode(0o600), permOf(t, backup))
+	assert.Equal(t, os.FileMode(0o600), testdisk.Perm(t, backup))
 }
 
 // TestLoadKey_OwnerOnly: the key and the folders made for it are its
 // owner's only, whatever the umask.
 func TestLoadKey_OwnerOnly(t *testing.T) {
-	withUmask(t, 0o022)
+	testdisk.WithUmask(t, 0o022)
 	root := t.TempDir()
 	path := filepath.Join(root, "a", "b", "tandem.key")
 	_, err := loadKey(path)
 	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o700), permOf(t, filepath.Join(root, "a")))
-	assert.Equal(t, os.FileMode(0o700), permOf(t, filepath.Dir(path)))
-	assert.Equal(t, os.FileMode(0o600), permOf(t, path))
+	assert.Equal(t, os.FileMode(0o700), testdisk.Perm(t, filepath.Join(root, "a")))
+	assert.Equal(t, os.FileMode(0o700), testdisk.Perm(t, filepath.Dir(path)))
+	assert.Equal(t, os.FileMode(0o600), testdisk.Perm(t, path))
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v4"
 
+	"github.com/tandem-app/tandem/internal/doctest"
 	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/scoring"
 	"github.com/tandem-app/tandem/internal/sqlite"
@@ -544,35 +545,6 @@ func TestSmallestChange(t *testing.T) {
 	assert.False(t, scoring.ReliableChange(n, 40, 40+smallestChange(16.1, 0.92)-0.01).Reliable)
 }
 
-// mdTable returns the body rows of the markdown table in doc whose header
-// row starts with header, each as its trimmed cells.
-func mdTable(tb testing.TB, doc, header string) [][]string {
-	tb.Helper()
-	lines := strings.Split(doc, "\n")
-	for i, l := range lines {
-		if !strings.HasPrefix(l, header) {
-			continue
-		}
-		require.Less(tb, i+1, len(lines))
-		require.True(tb, strings.HasPrefix(lines[i+1], "|"), "no separator under %q", header)
-		var rows [][]string
-		for _, r := range lines[i+2:] {
-			if !strings.HasPrefix(r, "|") {
-				break
-			}
-			cells := strings.Split(strings.Trim(strings.TrimSpace(r), "|"), "|")
-			for j := range cells {
-				cells[j] = strings.Trim(strings.TrimSpace(cells[j]), "`")
-			}
-			rows = append(rows, cells)
-		}
-		require.NotEmpty(tb, rows, "table %q has no rows", header)
-		return rows
-	}
-	tb.Fatalf("docs/norms.md has no table whose header starts %q", header)
-	return nil
-}
-
 // TestNormsDoc checks every figure that docs/norms.md quotes: the command's
 // table for both shipped quizzes, the norms the files carry with the
 // smallest reliable change they imply, how often each result came out, and
@@ -608,7 +580,7 @@ func TestNormsDoc(t *testing.T) {
 	}
 
 	t.Run("CommandTable", func(t *testing.T) {
-		rows := mdTable(t, doc, "| Quiz | Scale | Items | n | Mean | SD | Alpha | Change |")
+		rows := doctest.Table(t, doc, "| Quiz | Scale | Items | n | Mean | SD | Alpha | Change |")
 		seen := map[string]bool{}
 		for _, r := range rows {
 			require.Len(t, r, 8, r)
@@ -627,7 +599,7 @@ func TestNormsDoc(t *testing.T) {
 		}
 	})
 	t.Run("FileNorms", func(t *testing.T) {
-		rows := mdTable(t, doc, "| Quiz | Scale | mean | sd | reliability | provisional | smallest reliable change |")
+		rows := doctest.Table(t, doc, "| Quiz | Scale | mean | sd | reliability | provisional | smallest reliable change |")
 		seen := map[string]bool{}
 		for _, r := range rows {
 			require.Len(t, r, 7, r)
@@ -659,7 +631,7 @@ func TestNormsDoc(t *testing.T) {
 		}
 	})
 	t.Run("Results", func(t *testing.T) {
-		rows := mdTable(t, doc, "| Result | relationship-spectrum | relationship-spectrum-short |")
+		rows := doctest.Table(t, doc, "| Result | relationship-spectrum | relationship-spectrum-short |")
 		require.Len(t, rows, len(long.Results))
 		for i, r := range rows {
 			require.Len(t, r, 3, r)
@@ -687,7 +659,7 @@ func TestNormsDoc(t *testing.T) {
 		}
 		own := scoring.Describe(short, scoring.Simulate(short, 2000, 1))
 		in := scoring.Describe(short, inside)
-		rows := mdTable(t, doc, "| Scale | alpha, short file simulated alone | alpha, the same items in the long form's simulation | sd there | smallest reliable change there |")
+		rows := doctest.Table(t, doc, "| Scale | alpha, short file simulated alone | alpha, the same items in the long form's simulation | sd there | smallest reliable change there |")
 		require.Len(t, rows, len(short.Scales))
 		for i, r := range rows {
 			require.Len(t, r, 5, r)

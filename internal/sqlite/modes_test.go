@@ -6,32 +6,19 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tandem-app/tandem/internal/testdisk"
 )
-
-// withUmask runs the rest of the test under mask, as a server started by
-// hand or by a library user would be, then puts the old one back.
-func withUmask(t *testing.T, mask int) {
-	old := syscall.Umask(mask)
-	t.Cleanup(func() { syscall.Umask(old) })
-}
-
-func permOf(t *testing.T, name string) os.FileMode {
-	t.Helper()
-	info, err := os.Stat(name)
-	require.NoError(t, err)
-	return info.Mode().Perm()
-}
 
 // TestOpen_OwnerOnly: under the usual umask 022, with which SQLite would
 // make its files 0644, the store makes its folders 0700 and its database,
 // -wal, -shm and backups 0600, and tightens files left looser.
 func TestOpen_OwnerOnly(t *testing.T) {
-	withUmask(t, 0o022)
+	testdisk.WithUmask(t, 0o022)
 	ctx := context.Background()
 
 	t.Run("NewFiles", func(t *testing.T) {
@@ -39,16 +26,16 @@ func TestOpen_OwnerOnly(t *testing.T) {
 		path := filepath.Join(root, "var", "tandem", "t.db")
 		db, logs := openLogged(t, path)
 		for _, dir := range []string{filepath.Join(root, "var"), filepath.Dir(path)} {
-			assert.Equal(t, os.FileMode(0o700), permOf(t, dir), dir)
+			assert.Equal(t, os.FileMode(0o700), testdisk.Perm(t, dir), dir)
 		}
 		for _, name := range []string{path, path + "-wal", path + "-shm"} {
-			assert.Equal(t, os.FileMode(0o600), permOf(t, name), name)
+			assert.Equal(t, os.FileMode(0o600), testdisk.Perm(t, name), name)
 		}
 		assert.Empty(t, logs.String(), "nothing to tighten in files the store made")
 
 		backup := filepath.Join(root, "backup.db")
 		require.NoError(t, db.Backup(ctx, backup))
-		assert.Equal(t, os.FileMode(0o600), permOf(t, backup))
+		assert.Equal(t, os.FileMode(0o600), testdisk.Perm(t, backup))
 		copied, err := Open(ctx, backup)
 		require.NoError(t, err, "the backup is a database")
 		require.NoError(t, copied.Close())
@@ -71,7 +58,7 @@ func TestOpen_OwnerOnly(t *testing.T) {
 
 		_, logs := openLogged(t, path)
 		for _, name := range names {
-			assert.Equal(t, os.FileMode(0o600), permOf(t, name), name)
+			assert.Equal(t, os.FileMode(0o600), testdisk.Perm(t, name), name)
 			assert.Contains(t, logs.String(), "file="+name+" mode_was=-rw-r--r--")
 		}
 	})

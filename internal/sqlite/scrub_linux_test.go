@@ -3,12 +3,10 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,58 +15,8 @@ import (
 
 	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/internal/testdisk"
 )
-
-// smallDisk mounts a tmpfs of size (such as "4m") on a new folder and
-// returns the folder; Cleanup unmounts it, after the store registered
-// later has closed. Mounting needs root: without it the test is skipped.
-func smallDisk(t *testing.T, size string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("deletion on a full disk is tested on a small tmpfs, which only root may mount: run the tests as root (for example in a container) to include it")
-	}
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "size="+size+",mode=0700"); err != nil {
-		t.Skipf("cannot mount a tmpfs on %s (%v), so deletion on a full disk is not tested", dir, err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-			_ = syscall.Unmount(dir, syscall.MNT_DETACH)
-		}
-	})
-	return dir
-}
-
-// fillDisk writes a file in dir until the disk is full, then gives back
-// room bytes of it, and returns a function that removes the file.
-func fillDisk(t *testing.T, dir string, room int64) (free func()) {
-	t.Helper()
-	name := filepath.Join(dir, "filler")
-	f, err := os.Create(name)
-	require.NoError(t, err)
-	buf := bytes.Repeat([]byte{0xA5}, 64<<10)
-	var size int64
-	for {
-		n, err := f.Write(buf)
-		size += int64(n)
-		if err != nil {
-			require.ErrorIs(t, err, syscall.ENOSPC)
-			break
-		}
-	}
-	require.NoError(t, f.Truncate(size-room)) // tmpfs frees the pages at once
-	require.NoError(t, f.Close())
-	t.Logf("disk full but %d bytes (filler %d bytes)", freeBytes(t, dir), size-room)
-	return func() { require.NoError(t, os.Remove(name)) }
-}
-
-func freeBytes(t *testing.T, dir string) int64 {
-	t.Helper()
-	var st syscall.Statfs_t
-	require.NoError(t, syscall.Statfs(dir, &st))
-	return int64(st.Bavail) * st.Bsize
-}
 
 func fileSize(t *testing.T, name string) int64 {
 	t.Helper()
@@ -92,7 +40,7 @@ func TestScrub_FullDisk(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			path := filepath.Join(smallDisk(t, "4m"), "data", "t.db")
+			path := filepath.Join(testdisk.Small(t, "4m"), "data", "t.db")
 			db, logs := scrubOpen(t, path)
 			q, ids := recordScrubQuiz(t, db)
 			me := tandem.HashToken(tandem.NewToken())
@@ -115,7 +63,7 @@ func TestScrub_FullDisk(t *testing.T) {
 			t.Logf("database %d bytes, of which %d only in the %d-byte log", pages*pageSize, growth, fileSize(t, path+"-wal"))
 			const room = 96 << 10
 			require.Greater(t, growth, int64(3*room), "the checkpoint needs more room than is left")
-			free := fillDisk(t, filepath.Dir(path), room)
+			free := testdisk.Fill(t, filepath.Dir(path), room)
 
 			require.NoError(t, db.DeletePerson(ctx, personID(t, db, me)), "deleted, on a nearly full disk")
 			_, err = db.FindPersonByToken(ctx, me)

@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -27,51 +26,8 @@ import (
 	"github.com/tandem-app/tandem/internal/quiz"
 	"github.com/tandem-app/tandem/internal/sqlite"
 	"github.com/tandem-app/tandem/internal/tandem"
+	"github.com/tandem-app/tandem/internal/testdisk"
 )
-
-// fullDiskSmall mounts a tmpfs of size (such as "4m") on a new folder and
-// returns the folder; Cleanup unmounts it, after the server and store
-// registered later have closed. Mounting needs root: without it the test
-// is skipped.
-func fullDiskSmall(t *testing.T, size string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("deletion on a full disk is tested on a small tmpfs, which only root may mount: run the tests as root (for example in a container) to include it")
-	}
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "size="+size+",mode=0700"); err != nil {
-		t.Skipf("cannot mount a tmpfs on %s (%v), so deletion on a full disk is not tested", dir, err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-			_ = syscall.Unmount(dir, syscall.MNT_DETACH)
-		}
-	})
-	return dir
-}
-
-// fullDiskFill writes a file in dir until the disk is full, then gives
-// back room bytes of it, and returns a function that removes the file.
-func fullDiskFill(t *testing.T, dir string, room int64) (free func()) {
-	t.Helper()
-	name := filepath.Join(dir, "filler")
-	f, err := os.Create(name)
-	require.NoError(t, err)
-	buf := bytes.Repeat([]byte{0xA5}, 64<<10)
-	var size int64
-	for {
-		n, err := f.Write(buf)
-		size += int64(n)
-		if err != nil {
-			require.ErrorIs(t, err, syscall.ENOSPC)
-			break
-		}
-	}
-	require.NoError(t, f.Truncate(size-room)) // tmpfs frees the pages at once
-	require.NoError(t, f.Close())
-	return func() { require.NoError(t, os.Remove(name)) }
-}
 
 // fullDiskQuiz is a quiz whose item ids are long and unlike anything else
 // in the files, so that finding one there finds a stored answer; it
@@ -159,7 +115,7 @@ func fullDiskFound(t *testing.T, path string, secrets [][]byte) []int {
 // answers (found by their item ids) or tokens in the files.
 func TestDeleteEverything_FullDisk(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(fullDiskSmall(t, "4m"), "tandem.db")
+	path := filepath.Join(testdisk.Small(t, "4m"), "tandem.db")
 	logs := &lockedBuffer{}
 	db, err := sqlite.Open(ctx, path, sqlite.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	require.NoError(t, err)
@@ -211,7 +167,7 @@ func TestDeleteEverything_FullDisk(t *testing.T) {
 	require.NoError(t, err)
 	const room = 96 << 10
 	require.Greater(t, pages*pageSize-info.Size(), int64(3*room), "the checkpoint needs more room than is left")
-	free := fullDiskFill(t, filepath.Dir(path), room)
+	free := testdisk.Fill(t, filepath.Dir(path), room)
 
 	r := e.post("/me/"+me+"/delete", nil)
 	require.Equal(t, http.StatusSeeOther, r.status, "deleted, on a nearly full disk: %s", r.body)
