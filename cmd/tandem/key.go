@@ -14,7 +14,8 @@ import (
 // keyBytes is the size of the server's link key: 256 bits.
 const keyBytes = 32
 
-// loadKey reads the key from which share links are derived, or, when the
+// loadKey reads the key from which share links (and results' tokens, see
+// tandem.DeriveResultToken) are derived, or, when the
 // file does not exist yet, makes one (readable by this user only). It is
 // kept out of the database so that a copy of the database, or a backup of
 // it, shows no link: links still work without the key, only showing them

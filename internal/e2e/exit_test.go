@@ -20,16 +20,18 @@ import (
 // neutralSite stands in for the neutral site "Leave quickly" opens (the
 // machine that runs the tests may have no internet): /exit is where the
 // link goes, /before a page the person was on before Tandem, such as a
-// search.
+// search. Its pages name an icon of their own (data:), so that the browser
+// asks it for no /favicon.ico, which could arrive late, while a Tandem page
+// is being checked for requests to other origins.
 func neutralSite(t *testing.T) *httptest.Server {
 	t.Helper()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		switch r.URL.Path {
 		case "/exit":
-			_, _ = w.Write([]byte(`<!DOCTYPE html><html lang="en"><title>The weather</title><h1>Sunny later</h1>`))
+			_, _ = w.Write([]byte(`<!DOCTYPE html><html lang="en"><link rel="icon" href="data:,"><title>The weather</title><h1>Sunny later</h1>`))
 		case "/before":
-			_, _ = w.Write([]byte(`<!DOCTYPE html><html lang="en"><title>Search</title><h1>Results</h1>`))
+			_, _ = w.Write([]byte(`<!DOCTYPE html><html lang="en"><link rel="icon" href="data:,"><title>Search</title><h1>Results</h1>`))
 		default:
 			http.NotFound(w, r)
 		}

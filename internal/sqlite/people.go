@@ -82,11 +82,12 @@ func (db *DB) KeepResult(ctx context.Context, resultTokenHash, personTokenHash [
 }
 
 // DeletePerson deletes a person and, in the same transaction, every attempt,
-// answer and score of theirs, and the unfinished attempts whose token hashes
-// are in drafts (those the person's browser holds; they belong to no one
-// yet). Their links answer 404 from then on. What they shared with
+// answer and score of theirs, and what the person's browser holds that
+// belongs to no one, by the token hashes in held: unfinished attempts (by
+// their token) and results it finished and did not keep (by the result's
+// token). Their links answer 404 from then on. What they shared with
 // therapists stops: the therapist sees that the client stopped sharing.
-func (db *DB) DeletePerson(ctx context.Context, personID int64, drafts ...[]byte) error {
+func (db *DB) DeletePerson(ctx context.Context, personID int64, held ...[]byte) error {
 	return db.deleteOne(ctx, `DELETE FROM people WHERE id = ?`, []any{personID}, func(tx *sql.Tx) error {
 		// The delete left the person's shares without a person; a share
 		// without one is always stopped.
@@ -99,9 +100,10 @@ func (db *DB) DeletePerson(ctx context.Context, personID int64, drafts ...[]byte
 			WHERE person_id IS NULL AND stopped_at IS NULL`, now); err != nil {
 			return err
 		}
-		for _, h := range drafts {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE token_hash = ? AND status = ?`,
-				h, tandem.StatusInProgress); err != nil {
+		for _, h := range held {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE (token_hash = ? AND status = ?)
+				OR (result_token_hash = ? AND status = ? AND person_id IS NULL)`,
+				h, tandem.StatusInProgress, h, tandem.StatusCompleted); err != nil {
 				return err
 			}
 		}

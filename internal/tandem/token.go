@@ -46,6 +46,14 @@ func DeriveResultToken(key []byte, attemptToken string) string {
 	return derive(key, "tandem result", []byte(attemptToken))
 }
 
+// DerivePersonToken makes the token of the personal page that finishing
+// the attempt with attemptToken starts, in a browser that holds none: the
+// server can give that browser its page again when the answer that first
+// did was lost. Like DeriveResultToken, it needs the server key.
+func DerivePersonToken(key []byte, attemptToken string) string {
+	return derive(key, "tandem person", []byte(attemptToken))
+}
+
 // derive is the HMAC-SHA256 under key of purpose and input, as a token.
 func derive(key []byte, purpose string, input []byte) string {
 	m := hmac.New(sha256.New, key)

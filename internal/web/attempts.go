@@ -104,13 +104,6 @@ func (s *Server) loadAttempt(r *http.Request) (string, attempt, error) {
 	return token, at, err
 }
 
-// holdsDraft reports whether this browser's draft cookie for quizID holds
-// token: it started that attempt.
-func holdsDraft(r *http.Request, quizID, token string) bool {
-	c, err := r.Cookie(draftCookie(quizID))
-	return err == nil && hmac.Equal([]byte(c.Value), []byte(token))
-}
-
 // handleAttemptResume sends the person to where they left off: the first
 // page with a required question unanswered, or the result when done.
 func (s *Server) handleAttemptResume(w http.ResponseWriter, r *http.Request) error {
@@ -195,7 +188,7 @@ func (s *Server) handleSectionSave(w http.ResponseWriter, r *http.Request) error
 	}
 	// Unfinished answers are kept for a while after their last change:
 	// so is the cookie that finds them again.
-	s.setDraftCookie(w, r, at.QuizID, token)
+	s.addDraft(w, r, at.QuizID, token)
 	http.Redirect(w, r, sectionURL(token, next), http.StatusSeeOther)
 	return nil
 }
@@ -211,7 +204,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, token string, at
 	// person, it stands on its own until the person who took it chooses
 	// to keep it there (the result page offers it): on a shared device
 	// the page held may be someone else's, who would read these answers.
-	newToken := tandem.NewToken()
+	newToken := tandem.DerivePersonToken(s.linkKey, token)
 	owner := tandem.Owner{NewTokenHash: tandem.HashToken(newToken)}
 	if _, _, held := s.personFromCookie(r); held {
 		owner = tandem.Owner{}
@@ -236,7 +229,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, token string, at
 		http.Redirect(w, r, attemptURL(token), http.StatusSeeOther)
 		return nil
 	}
-	s.clearDraftCookie(w, r, at.QuizID)
+	s.dropDraft(w, r, at.QuizID, token)
 	s.setDoneCookie(w, r, at.QuizID, resultToken)
 	if c.NewPerson {
 		s.setPersonCookie(w, r, newToken, false)
@@ -255,24 +248,32 @@ func (s *Server) toResult(w http.ResponseWriter, r *http.Request, token string, 
 		http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
 		return nil
 	}
-	result, ok := s.finishedHere(r, token, at)
+	result, ok := s.resultHere(r, token, at)
 	if !ok {
 		return errNotHere
 	}
 	if holdsDraft(r, at.QuizID, token) {
-		// The answer that finished it was lost on its way here.
-		s.clearDraftCookie(w, r, at.QuizID)
+		// The answer that finished it was lost on its way here, with the
+		// cookies it set: the personal page it started, too.
+		s.dropDraft(w, r, at.QuizID, token)
 		s.setDoneCookie(w, r, at.QuizID, result)
+		if _, held := s.personToken(r); !held && at.PersonID != 0 {
+			me := tandem.DerivePersonToken(s.linkKey, token)
+			if p, err := s.store.FindPersonByToken(r.Context(), tandem.HashToken(me)); err == nil && p.ID == at.PersonID {
+				s.setPersonCookie(w, r, me, false)
+			}
+		}
 	}
 	http.Redirect(w, r, resultURL(result), http.StatusSeeOther)
 	return nil
 }
 
-// finishedHere returns the result token of the completed attempt at, when
-// this browser finished it: its done cookie holds the result's token or,
-// when the answer that set that cookie was lost, its draft cookie still
-// holds the attempt's, from which the result's is derived.
-func (s *Server) finishedHere(r *http.Request, token string, at attempt) (string, bool) {
+// resultHere returns the result token of the completed attempt at, whose
+// own token is token, when this browser finished it: its done cookie
+// holds the result's token or, when the answer that set that cookie was
+// lost, its draft cookie still holds the attempt's, from which the
+// result's is derived.
+func (s *Server) resultHere(r *http.Request, token string, at attempt) (string, bool) {
 	if c, err := r.Cookie(doneCookie(at.QuizID)); err == nil && tandem.ValidToken(c.Value) &&
 		hmac.Equal(tandem.HashToken(c.Value), at.ResultTokenHash) {
 		return c.Value, true

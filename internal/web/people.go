@@ -183,13 +183,17 @@ func (s *Server) handleDeleteAll(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Unfinished attempts belong to no one yet; those this browser holds
-	// go too, in the same transaction, since "everything" is what the
-	// person asked for.
-	drafts := s.draftTokens(r)
-	hashes := make([][]byte, 0, len(drafts))
-	for _, token := range drafts {
+	// Unfinished attempts, and results this browser finished but did not
+	// keep, belong to no one: those it holds go too, in the same
+	// transaction, since "everything" is what the person asked for.
+	var hashes [][]byte
+	for _, token := range s.draftTokens(r) {
 		hashes = append(hashes, tandem.HashToken(token))
+	}
+	for _, q := range s.quizzes.List() {
+		if c, err := r.Cookie(doneCookie(q.ID)); err == nil && tandem.ValidToken(c.Value) {
+			hashes = append(hashes, tandem.HashToken(c.Value))
+		}
 	}
 	if err := s.store.DeletePerson(r.Context(), p.ID, hashes...); err != nil {
 		return err

@@ -767,6 +767,16 @@ func TestPrivacy_SharedDevice(t *testing.T) {
 			assert.Len(t, doc.Attempts, 1, "nor does A's export hold B's")
 			assert.Zero(t, e.count(`SELECT count(*) FROM attempts WHERE id = ? AND person_id IS NOT NULL`, attemptIDOf(e, bResult)))
 
+			// Someone else, at a browser of their own with a page of
+			// their own, who saw the result's link: no offer, no keeping.
+			other := newPersonBrowser(e, e.newClient())
+			other.take(samePlan(q, 3))
+			seen := other.get("/results/" + bResult)
+			require.Equal(t, http.StatusOK, seen.status)
+			assert.Empty(t, findAll(seen.doc, byTestID("keep")), "only the browser that finished it is offered to keep it")
+			assert.Equal(t, http.StatusNotFound, other.send("/results/"+bResult+"/keep", "", nil).status)
+			assert.Zero(t, e.count(`SELECT count(*) FROM attempts WHERE id = ? AND person_id IS NOT NULL`, attemptIDOf(e, bResult)))
+
 			page := device.get("/results/" + bResult)
 			require.Equal(t, http.StatusOK, page.status)
 			assert.Empty(t, findAll(page.doc, byTestID("personal")), "no link to A's page on B's result")
@@ -781,9 +791,7 @@ func TestPrivacy_SharedDevice(t *testing.T) {
 			assert.Len(t, attemptLinks(t, device.get("/me/"+aMe)), 2)
 			find(t, device.get("/results/"+bResult).doc, byTestID("personal"))
 
-			// Another browser cannot keep it again, on its own page.
-			other := newPersonBrowser(e, e.newClient())
-			other.take(samePlan(q, 3))
+			// Nor, once kept, take it for its own page.
 			assert.Equal(t, http.StatusNotFound, other.send("/results/"+bResult+"/keep", "", nil).status)
 
 			therapist := newThBrowser(e)
@@ -826,4 +834,54 @@ func TestPrivacy_NeutralTitles(t *testing.T) {
 	}
 	b.take(samePlan(q, 2)) // a second, to compare
 	assert.Equal(t, "Compare results · Tandem", title("/me/"+b.me()+"/compare?quiz="+q.ID))
+}
+
+// TestPrivacy_DeleteEverythingTakesUnkept: "Delete everything" in a
+// browser takes, with the person's page, the results it finished there and
+// did not keep, and its unfinished attempts: nothing of that visit stays
+// behind a link.
+func TestPrivacy_DeleteEverythingTakesUnkept(t *testing.T) {
+	e := newEnv(t)
+	q := spectrumOf(t)
+	b := newPersonBrowser(e, e.newClient())
+	kept, _ := b.take(samePlan(q, 2))
+	me := b.me()
+	unkept := resultOf(t, e.answerAllOnlyWith(b.c, b.start(), keyPlan(q, 5, 1, nil)))
+	draft := b.start()
+	require.Equal(t, http.StatusOK, b.get("/results/"+unkept).status)
+
+	r := b.send("/me/"+me+"/delete", "", nil)
+	require.Equal(t, http.StatusSeeOther, r.status, r.body)
+	for _, path := range []string{"/results/" + kept, "/results/" + unkept, "/me/" + me} {
+		assert.Equal(t, http.StatusNotFound, newPersonBrowser(e, e.newClient()).get(path).status, path)
+	}
+	assert.Zero(t, e.count(`SELECT count(*) FROM attempts`), "no attempt left: %s's neither", draft)
+}
+
+// TestDrafts_TwoAtOneQuiz: a browser may hold more than one unfinished
+// attempt at a quiz (a second tab, a therapist's link): each opens, the
+// newest is offered to resume, and finishing one leaves the other open.
+func TestDrafts_TwoAtOneQuiz(t *testing.T) {
+	e := newEnv(t)
+	q := spectrumOf(t)
+	b := newPersonBrowser(e, e.newClient())
+	first, second := b.start(), b.start()
+	for _, tok := range []string{first, second} {
+		assert.Equal(t, http.StatusOK, b.get("/attempts/"+tok+"/1").status, tok)
+	}
+	assert.Len(t, findAll(b.get("/").doc, byAttr("href", "/attempts/"+second)), 1, "the newest is offered")
+	resultOf(t, b.finish(second, samePlan(q, 2)))
+	assert.Equal(t, http.StatusOK, b.get("/attempts/"+first+"/1").status, "the other still opens")
+	assert.Len(t, findAll(b.get("/").doc, byAttr("href", "/attempts/"+first)), 1, "and is offered now")
+
+	// A browser keeps its newest few; an older one no longer opens here.
+	c := newPersonBrowser(e, e.newClient())
+	var tokens []string
+	for range 5 {
+		tokens = append(tokens, c.start())
+	}
+	assert.Equal(t, http.StatusNotFound, c.get("/attempts/"+tokens[0]+"/1").status, "the oldest of five")
+	for _, tok := range tokens[1:] {
+		assert.Equal(t, http.StatusOK, c.get("/attempts/"+tok+"/1").status)
+	}
 }

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"crypto/hmac"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -71,7 +74,7 @@ func (s *Server) startAttempt(w http.ResponseWriter, r *http.Request, q *quiz.Qu
 	if err != nil {
 		return err
 	}
-	s.setDraftCookie(w, r, q.ID, token)
+	s.addDraft(w, r, q.ID, token)
 	http.Redirect(w, r, sectionURL(token, 1), http.StatusSeeOther)
 	return nil
 }
@@ -87,32 +90,77 @@ func (s *Server) quizCard(r *http.Request, q *quiz.Quiz) views.QuizCard {
 	return card
 }
 
-// draft returns the token of this browser's unfinished attempt at q, when
-// there is one that still fits the quiz, and the therapist it is taken
-// for, if any.
+// draft returns the token of this browser's newest unfinished attempt at
+// q that still fits the quiz, and the therapist it is taken for, if any.
 func (s *Server) draft(r *http.Request, q *quiz.Quiz) (string, string, bool) {
-	c, err := r.Cookie(draftCookie(q.ID))
-	if err != nil || !tandem.ValidToken(c.Value) {
-		return "", "", false
+	for _, token := range draftsOf(r, q.ID) {
+		a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(token))
+		if err == nil && !a.Completed() && a.QuizID == q.ID && a.QuizHash == q.Hash {
+			return token, a.SharedWith, true
+		}
 	}
-	a, err := s.store.FindAttemptByToken(r.Context(), tandem.HashToken(c.Value))
-	if err != nil || a.Completed() || a.QuizID != q.ID || a.QuizHash != q.Hash {
-		return "", "", false
-	}
-	return c.Value, a.SharedWith, true
+	return "", "", false
 }
 
-// draftCookie names the cookie that remembers an unfinished attempt at a
-// quiz. Quiz ids are slugs, which are valid in cookie names.
+// draftCookie names the cookie that holds this browser's unfinished
+// attempts at a quiz: their tokens, newest first, joined by dots (which
+// tokens never hold). Quiz ids are slugs, which are valid in cookie names.
 func draftCookie(quizID string) string { return "tandem_draft_" + quizID }
 
-// setDraftCookie gives this browser the attempt it started: the cookie
-// alone opens the attempt's pages. It lasts until the browser closes, or,
-// in a browser the person asked to remember them, as long as the
-// unfinished answers are kept.
-func (s *Server) setDraftCookie(w http.ResponseWriter, r *http.Request, quizID, token string) {
+// maxDrafts is how many unfinished attempts at one quiz a browser holds;
+// an older one than these no longer opens here.
+const maxDrafts = 4
+
+// draftsOf returns the tokens of the unfinished attempts at quizID this
+// browser holds, newest first.
+func draftsOf(r *http.Request, quizID string) []string {
+	c, err := r.Cookie(draftCookie(quizID))
+	if err != nil {
+		return nil
+	}
+	var tokens []string
+	for _, t := range strings.Split(c.Value, ".") {
+		if tandem.ValidToken(t) && !slices.Contains(tokens, t) && len(tokens) < maxDrafts {
+			tokens = append(tokens, t)
+		}
+	}
+	return tokens
+}
+
+// holdsDraft reports whether this browser started the attempt with token
+// at quizID and holds it still: only then do its pages open.
+func holdsDraft(r *http.Request, quizID, token string) bool {
+	return slices.ContainsFunc(draftsOf(r, quizID), func(t string) bool {
+		return hmac.Equal([]byte(t), []byte(token))
+	})
+}
+
+// addDraft gives this browser the attempt it started, or moves it first
+// when it holds it already. The cookie lasts until the browser closes, or,
+// in a browser the person asked to remember them, as long as unfinished
+// answers are kept.
+func (s *Server) addDraft(w http.ResponseWriter, r *http.Request, quizID, token string) {
+	tokens := []string{token}
+	for _, t := range draftsOf(r, quizID) {
+		if t != token && len(tokens) < maxDrafts {
+			tokens = append(tokens, t)
+		}
+	}
+	s.setDrafts(w, r, quizID, tokens)
+}
+
+// dropDraft takes a finished attempt off this browser's drafts.
+func (s *Server) dropDraft(w http.ResponseWriter, r *http.Request, quizID, token string) {
+	s.setDrafts(w, r, quizID, slices.DeleteFunc(draftsOf(r, quizID), func(t string) bool { return t == token }))
+}
+
+func (s *Server) setDrafts(w http.ResponseWriter, r *http.Request, quizID string, tokens []string) {
+	if len(tokens) == 0 {
+		s.clearCookie(w, r, draftCookie(quizID))
+		return
+	}
 	c := &http.Cookie{
-		Name: draftCookie(quizID), Value: token, Path: "/",
+		Name: draftCookie(quizID), Value: strings.Join(tokens, "."), Path: "/",
 		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
 	}
 	if rememberedHere(r) {
@@ -121,26 +169,23 @@ func (s *Server) setDraftCookie(w http.ResponseWriter, r *http.Request, quizID, 
 	http.SetCookie(w, c)
 }
 
-// draftTokens returns the tokens of the unfinished attempts this browser
-// remembers, by quiz id.
-func (s *Server) draftTokens(r *http.Request) map[string]string {
-	tokens := map[string]string{}
+// draftTokens returns the tokens of every unfinished attempt this browser
+// holds.
+func (s *Server) draftTokens(r *http.Request) []string {
+	var tokens []string
 	for _, q := range s.quizzes.List() {
-		if c, err := r.Cookie(draftCookie(q.ID)); err == nil && tandem.ValidToken(c.Value) {
-			tokens[q.ID] = c.Value
-		}
+		tokens = append(tokens, draftsOf(r, q.ID)...)
 	}
 	return tokens
 }
 
+// clearDraftCookies makes this browser forget every unfinished attempt.
 func (s *Server) clearDraftCookies(w http.ResponseWriter, r *http.Request) {
-	for id := range s.draftTokens(r) {
-		s.clearDraftCookie(w, r, id)
+	for _, q := range s.quizzes.List() {
+		if _, err := r.Cookie(draftCookie(q.ID)); err == nil {
+			s.clearCookie(w, r, draftCookie(q.ID))
+		}
 	}
-}
-
-func (s *Server) clearDraftCookie(w http.ResponseWriter, r *http.Request, quizID string) {
-	s.clearCookie(w, r, draftCookie(quizID))
 }
 
 // doneCookie names the cookie that holds, until the browser closes, the

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/hmac"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -48,7 +49,7 @@ func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error 
 		if !rememberedHere(r) {
 			v.Personal.RememberURL = personURL(me) + "/remember"
 		}
-	} else if ok && at.PersonID == 0 {
+	} else if ok && at.PersonID == 0 && finishedHere(r, at.QuizID, token) {
 		v.KeepURL = resultURL(token) + "/keep"
 	}
 	s.render(w, r, http.StatusOK, views.ResultView(v))
@@ -56,14 +57,16 @@ func (s *Server) handleResultShow(w http.ResponseWriter, r *http.Request) error 
 }
 
 // handleResultKeep puts a result that is no one's on the private page
-// this browser holds, as the person asked on the result page.
+// this browser holds, as the person who just finished it asked on the
+// result page. Only the browser that finished it may: a result link seen
+// in a shared browser's history must not let someone else claim it.
 func (s *Server) handleResultKeep(w http.ResponseWriter, r *http.Request) error {
 	token, err := urlToken(r, "token")
 	if err != nil {
 		return err
 	}
 	me, ok := s.personToken(r)
-	if !ok {
+	if !ok || !s.finishedAnyHere(r, token) {
 		return errNotFound
 	}
 	if err := s.store.KeepResult(r.Context(), tandem.HashToken(token), tandem.HashToken(me)); err != nil {
@@ -71,6 +74,24 @@ func (s *Server) handleResultKeep(w http.ResponseWriter, r *http.Request) error 
 	}
 	http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
 	return nil
+}
+
+// finishedHere reports whether this browser finished, in this visit, the
+// attempt at quizID whose result has token: its done cookie holds it.
+func finishedHere(r *http.Request, quizID, token string) bool {
+	c, err := r.Cookie(doneCookie(quizID))
+	return err == nil && hmac.Equal([]byte(c.Value), []byte(token))
+}
+
+// finishedAnyHere is finishedHere for a result whose quiz is not known
+// yet: any of the browser's done cookies.
+func (s *Server) finishedAnyHere(r *http.Request, token string) bool {
+	for _, q := range s.quizzes.List() {
+		if finishedHere(r, q.ID, token) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) handleResultDeleteConfirm(w http.ResponseWriter, r *http.Request) error {

@@ -45,7 +45,7 @@ type (
 		ListAttempts(ctx context.Context, personID int64) ([]*tandem.Attempt, error)
 		FindPersonAttempt(ctx context.Context, personID, attemptID int64) (*tandem.Attempt, error)
 		DeleteAttempt(ctx context.Context, personID, attemptID int64) error
-		DeletePerson(ctx context.Context, personID int64, drafts ...[]byte) error
+		DeletePerson(ctx context.Context, personID int64, held ...[]byte) error
 		KeepResult(ctx context.Context, resultTokenHash, personTokenHash []byte) error
 	}
 

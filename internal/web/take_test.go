@@ -345,6 +345,19 @@ func TestFinish_FirstAnswerLost(t *testing.T) {
 	}
 	assert.Equal(t, http.StatusSeeOther, r.status, "the form sent again leads nowhere")
 	assert.Equal(t, "/results/"+result, r.location)
+	// The cookies the lost answer set come with this one: the attempt is
+	// no longer a draft here, it is finished, and the personal page it
+	// started is held.
+	if c := setCookieIn(r, "tandem_draft_weighted-sleep"); assert.NotNil(t, c, "the draft is dropped") {
+		assert.Less(t, c.MaxAge, 0)
+	}
+	if c := setCookieIn(r, "tandem_done_weighted-sleep"); assert.NotNil(t, c, "the result is this browser's") {
+		assert.Equal(t, result, c.Value)
+	}
+	require.NotNil(t, personCookieIn(lost), "the lost answer started a personal page")
+	held := personCookieIn(r)
+	require.NotNil(t, held, "which this browser holds now")
+	assert.Equal(t, personCookieIn(lost).Value, held.Value)
 }
 
 func TestFinish_EarlierPageIncomplete(t *testing.T) {
