@@ -109,8 +109,8 @@ func compareScales(before, after Attempt) []ScaleChange {
 }
 
 // sameQuestions reports whether a scale is measured alike in both quizzes:
-// the same items keying it with the same weights, on the same answer
-// range.
+// the same items, in the same words, keying it with the same weights, on
+// the same answer range.
 func sameQuestions(bq, aq *quiz.Quiz, scale string) bool {
 	if bq == aq {
 		return true
@@ -118,22 +118,28 @@ func sameQuestions(bq, aq *quiz.Quiz, scale string) bool {
 	if bq.Scale.Min != aq.Scale.Min || bq.Scale.Max != aq.Scale.Max {
 		return false
 	}
-	return maps.Equal(weightsOf(bq, scale), weightsOf(aq, scale))
+	return maps.Equal(keyingOf(bq, scale), keyingOf(aq, scale))
 }
 
-// weightsOf is the weight of each item that keys scale in q, by item id.
-func weightsOf(q *quiz.Quiz, scale string) map[string]float64 {
-	w := map[string]float64{}
+// keyed is how one item keys a scale.
+type keyed struct {
+	text   string
+	weight float64
+}
+
+// keyingOf is, by item id, each item that keys scale in q.
+func keyingOf(q *quiz.Quiz, scale string) map[string]keyed {
+	m := map[string]keyed{}
 	for _, sec := range q.Sections {
 		for _, it := range sec.Items {
 			for _, k := range it.Keys {
 				if k.Scale == scale {
-					w[it.ID] = k.Weight
+					m[it.ID] = keyed{it.Text, k.Weight}
 				}
 			}
 		}
 	}
-	return w
+	return m
 }
 
 // droppedScales lists the scales only one quiz declares: the earlier

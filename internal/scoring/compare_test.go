@@ -444,7 +444,8 @@ func TestCompare_OtherQuestions(t *testing.T) {
 		{"OtherWeight", "{id: s1, text: S1, keys: {steady: 1}}", "{id: s1, text: S1, keys: {steady: 2}}", false},
 		{"Reversed", "{id: s1, text: S1, keys: {steady: 1}}", "{id: s1, text: S1, keys: {steady: -1}}", false},
 		{"OtherRange", "scale: {min: 1, max: 5, labels: [a, b, c, d, e]}", "scale: {min: 0, max: 4, labels: [a, b, c, d, e]}", false},
-		{"OtherWordsOnly", "{id: s1, text: S1,", "{id: s1, text: Reworded,", true},
+		{"OtherWords", "{id: s1, text: S1,", "{id: s1, text: Reworded,", false},
+		{"OtherItemOfAnotherScale", "{id: p1, text: P1,", "{id: p1, text: Reworded,", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			src := strings.Replace(versionTwo, "version: 2", "version: 3", 1)

@@ -97,8 +97,15 @@ func (s *Server) loadAttempt(r *http.Request) (string, attempt, error) {
 	if err != nil {
 		return "", attempt{}, err
 	}
-	if !a.Completed() && !holdsDraft(r, a.QuizID, token) {
+	// Decided before the quiz file is looked up, so that an attempt this
+	// browser may not open answers the same whatever its file.
+	switch {
+	case !a.Completed() && !holdsDraft(r, a.QuizID, token):
 		return "", attempt{}, errNotHere
+	case a.Completed() && a.ResultTokenHash != nil:
+		if _, ok := s.resultHere(r, token, a); !ok {
+			return "", attempt{}, errNotHere
+		}
 	}
 	at, err := s.withQuiz(a)
 	return token, at, err
@@ -248,7 +255,7 @@ func (s *Server) toResult(w http.ResponseWriter, r *http.Request, token string, 
 		http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
 		return nil
 	}
-	result, ok := s.resultHere(r, token, at)
+	result, ok := s.resultHere(r, token, at.Attempt)
 	if !ok {
 		return errNotHere
 	}
@@ -273,7 +280,7 @@ func (s *Server) toResult(w http.ResponseWriter, r *http.Request, token string, 
 // holds the result's token or, when the answer that set that cookie was
 // lost, its draft cookie still holds the attempt's, from which the
 // result's is derived.
-func (s *Server) resultHere(r *http.Request, token string, at attempt) (string, bool) {
+func (s *Server) resultHere(r *http.Request, token string, at *tandem.Attempt) (string, bool) {
 	if c, err := r.Cookie(doneCookie(at.QuizID)); err == nil && tandem.ValidToken(c.Value) &&
 		hmac.Equal(tandem.HashToken(c.Value), at.ResultTokenHash) {
 		return c.Value, true

@@ -77,7 +77,7 @@ func (s *Server) consentView(r *http.Request, l *tandem.ShareLink) views.Consent
 	for _, f := range q.Support {
 		v.Support = append(v.Support, f.Title)
 	}
-	if _, held := s.personToken(r); held {
+	if _, _, held := s.personFromCookie(r); held {
 		v.HeldPage, v.ForgetURL = true, forgetPath
 	}
 	return v

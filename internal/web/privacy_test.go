@@ -781,7 +781,7 @@ func TestPrivacy_SharedDevice(t *testing.T) {
 			require.Equal(t, http.StatusOK, page.status)
 			assert.Empty(t, findAll(page.doc, byTestID("personal")), "no link to A's page on B's result")
 			keep := find(t, page.doc, byTestID("keep"))
-			assert.Contains(t, text(keep), "If someone else uses this browser, leave it off.")
+			assert.Contains(t, text(keep), "If someone else uses this browser, leave it off")
 			assert.Equal(t, http.StatusOK, newPersonBrowser(e, e.newClient()).get("/results/"+bResult).status,
 				"the result's own link opens it anywhere")
 
